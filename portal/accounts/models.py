@@ -1,0 +1,176 @@
+"""Users, organizations (NGO, company, committee), memberships, invitations, notifications."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..states import StateEnum
+from ..types import UTCDateTime, utcnow
+
+
+class OrgKind(enum.Enum):
+    NGO = "ngo"
+    COMPANY = "company"
+    COMMITTEE = "committee"
+
+    @property
+    def label(self) -> str:
+        return {"ngo": "公益组织", "company": "爱心企业", "committee": "主办方"}[self.value]
+
+
+# Whoever runs a public-benefit project may apply; the legal form is recorded, not restricted.
+NGO_FORMS = ["社会组织", "志愿服务队", "事业单位", "村(社区)", "机关", "群团组织", "其他"]
+COMPANY_FORMS = ["企业", "基金会", "行业协会/商会", "其他"]
+
+
+class OrgStatus(StateEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+OrgStatus.define(
+    labels={OrgStatus.PENDING: "待审核", OrgStatus.VERIFIED: "已认证", OrgStatus.REJECTED: "未通过"},
+    transitions={
+        OrgStatus.PENDING: {OrgStatus.VERIFIED, OrgStatus.REJECTED},
+        # A rejected organization corrects its details and asks again.
+        OrgStatus.REJECTED: {OrgStatus.PENDING},
+    },
+)
+
+
+class MemberRole(enum.Enum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+    @property
+    def label(self) -> str:
+        return {"owner": "负责人", "member": "成员"}[self.value]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    # Judges are individuals the committee invites; they need no organization.
+    is_judge: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrgKind] = mapped_column(sa.Enum(OrgKind, native_enum=False, length=20), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    legal_form: Mapped[str | None] = mapped_column(sa.String(40))  # 社会组织 / 志愿服务队 / 企业 …
+    uscc: Mapped[str | None] = mapped_column(sa.String(18), unique=True)  # 统一社会信用代码
+    # The code failed the GB 32100 check character but the user confirmed it: the verifier looks closer.
+    uscc_check_failed: Mapped[bool] = mapped_column(default=False)
+    supervising_org: Mapped[str | None] = mapped_column(sa.String(200))  # grass-roots teams without a code
+    province: Mapped[str | None] = mapped_column(sa.String(40))
+    city: Mapped[str | None] = mapped_column(sa.String(40))
+    district: Mapped[str | None] = mapped_column(sa.String(40))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(100))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    founded_on: Mapped[date | None] = mapped_column(sa.Date)
+    introduction: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[OrgStatus] = mapped_column(
+        sa.Enum(OrgStatus, native_enum=False, length=20), default=OrgStatus.PENDING, index=True
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="organization", cascade="all, delete-orphan")
+
+    @property
+    def region(self) -> str:
+        return " ".join(part for part in (self.province, self.city, self.district) if part)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == OrgStatus.VERIFIED
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(sa.Enum(MemberRole, native_enum=False, length=20), default=MemberRole.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organization: Mapped[Organization] = relationship(back_populates="memberships")
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "organization_id", name="uq_memberships_user_org"),)
+
+
+class InvitationKind(enum.Enum):
+    MEMBER = "member"  # joins an organization
+    JUDGE = "judge"  # an individual judge, invited by a committee
+
+
+class Invitation(db.Model):
+    """An emailed link that creates (or attaches) an account; the link sets the password."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[InvitationKind] = mapped_column(sa.Enum(InvitationKind, native_enum=False, length=20))
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    name: Mapped[str | None] = mapped_column(sa.String(100))
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organization: Mapped[Organization | None] = relationship()
+
+
+class Notification(db.Model):
+    """An in-app message to one user (the bell in the navigation)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    link: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,66 @@
+// 益创 portal behaviour, loaded from our own origin (the CSP allows no inline script).
+(function () {
+  "use strict";
+  // Buttons with data-confirm ask first.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  // Repeatable rows: <div data-repeat="name"> holds rows of class .repeat-row and a <template>;
+  // [data-repeat-add="name"] appends a copy of the template with __INDEX__ replaced,
+  // [data-repeat-remove] deletes its row.
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-repeat-add]");
+    if (add) {
+      event.preventDefault();
+      var box = document.querySelector('[data-repeat="' + add.getAttribute("data-repeat-add") + '"]');
+      var template = box.querySelector("template");
+      var index = parseInt(box.getAttribute("data-next-index") || box.querySelectorAll(".repeat-row").length, 10);
+      var html = template.innerHTML.replace(/__INDEX__/g, String(index));
+      box.setAttribute("data-next-index", String(index + 1));
+      template.insertAdjacentHTML("beforebegin", html);
+      return;
+    }
+    var remove = event.target.closest("[data-repeat-remove]");
+    if (remove) {
+      event.preventDefault();
+      var row = remove.closest(".repeat-row");
+      if (row) { row.remove(); }
+      document.dispatchEvent(new Event("input"));
+    }
+  });
+  // Budget lines: amount = unit price × quantity, and the requested amount, as the user types.
+  function number(value) { var n = parseFloat(value); return isNaN(n) ? 0 : n; }
+  function recalc() {
+    var table = document.querySelector("[data-budget]");
+    if (!table) { return; }
+    var total = 0, self = 0;
+    table.querySelectorAll(".repeat-row").forEach(function (row) {
+      var price = row.querySelector("[data-field=unit_price]");
+      var qty = row.querySelector("[data-field=quantity]");
+      var own = row.querySelector("[data-field=self_funded]");
+      var out = row.querySelector("[data-field=amount]");
+      var amount = Math.round(number(price && price.value) * number(qty && qty.value) * 100) / 100;
+      if (out) { out.textContent = amount.toFixed(2); }
+      total += amount; self += number(own && own.value);
+    });
+    var fmt = function (n) { return "¥" + n.toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2}); };
+    var t = document.querySelector("[data-budget-total]"); if (t) { t.textContent = fmt(total); }
+    var s = document.querySelector("[data-budget-self]"); if (s) { s.textContent = fmt(self); }
+    var r = document.querySelector("[data-budget-requested]"); if (r) { r.textContent = fmt(total - self); }
+  }
+  document.addEventListener("input", recalc);
+  document.addEventListener("DOMContentLoaded", recalc);
+  // Countdown: <span data-deadline="ISO">…</span>
+  function tick() {
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var left = new Date(el.getAttribute("data-deadline")) - new Date();
+      if (left <= 0) { el.textContent = "已截止"; return; }
+      var d = Math.floor(left / 86400000), h = Math.floor(left / 3600000) % 24, m = Math.floor(left / 60000) % 60;
+      el.textContent = "剩余 " + (d ? d + " 天 " : "") + h + " 小时 " + m + " 分";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); });
+})();

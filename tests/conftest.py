@@ -1,0 +1,152 @@
+"""Fixtures: an app with a fresh database per test, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+from __future__ import annotations
+
+import os
+import smtplib
+
+import pytest
+import sqlalchemy as sa
+
+from portal import create_app
+from portal.extensions import db
+
+from .factories import PASSWORD
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL_TEST")
+_pg_state: dict = {}
+
+
+def _postgres_ready() -> str | None:
+    """None when PostgreSQL is usable, else the reason it is not."""
+    if not PG_URL:
+        return "PostgreSQL tests skipped: TEST_DATABASE_URL is not set"
+    if "error" not in _pg_state:
+        try:
+            engine = sa.create_engine(PG_URL)
+            with engine.connect() as connection:
+                connection.execute(sa.text("select 1"))
+            engine.dispose()
+            _pg_state["error"] = None
+        except Exception as exc:  # noqa: BLE001
+            _pg_state["error"] = f"PostgreSQL at TEST_DATABASE_URL unreachable: {exc}"
+    return _pg_state["error"]
+
+
+def database_params():
+    return [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="pg", marks=pytest.mark.postgres)]
+
+
+def database_uri(backend: str) -> str:
+    if backend == "sqlite":
+        return "sqlite://"
+    reason = _postgres_ready()
+    if reason:
+        if IN_CI:
+            pytest.fail(reason + " (CI=true requires it)")
+        pytest.skip(reason)
+    return PG_URL
+
+
+@pytest.fixture(autouse=True)
+def no_real_smtp(monkeypatch):
+    """Tests must never reach a real mail server."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test tried to open a real SMTP connection")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", refuse)
+
+
+def make_test_app(uri: str, tmp_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "MAIL_BACKEND": "memory",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "REDIS_URL": None,
+        "SERVER_NAME": "localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(params=database_params())
+def app(request, tmp_path):
+    uri = database_uri(request.param)
+    application = make_test_app(uri, tmp_path)
+    with application.app_context():
+        if request.param == "postgresql":
+            _reset_postgres()
+        db.create_all()
+        yield application
+        db.session.remove()
+        if request.param == "sqlite":
+            db.drop_all()
+        db.engine.dispose()
+
+
+def _reset_postgres():
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+def login(client, user, password: str = PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, f"login failed for {user.email}"
+    return response
+
+
+@pytest.fixture
+def login_as(client):
+    def do_login(user):
+        db.session.commit()
+        login(client, user)
+        return client
+
+    return do_login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ... ; counter.count is the number of SQL statements."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
