@@ -14,7 +14,5 @@ def mine():
     return render_template("accounts/placeholder.html", title="我的申报")
 
 
-@bp.route("/committee/screening")
-@access("committee")
-def screening_queue():
-    return render_template("accounts/placeholder.html", title="资格审查")
+# Screening routes live in their own module on this same blueprint (imported for its side effect).
+from . import screening_views  # noqa: E402,F401
