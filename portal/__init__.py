@@ -50,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     Bootstrap5(app)
 
     from . import audit, mail  # noqa: F401 - models and the after-commit mail hook
+    from .accounts import models as _accounts_models  # noqa: F401 - every table known to
+    from .applications import models as _applications_models  # noqa: F401 - the metadata
+    from .calls import models as _calls_models  # noqa: F401 - (migrations, create_all)
     from .accounts.models import User
 
     @login_manager.user_loader

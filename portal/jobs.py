@@ -61,3 +61,23 @@ def enqueue(fn: Callable, *args, **kwargs) -> JobHandle:
         log.exception("job %s failed", import_path)
         handle.status, handle.error = "failed", str(exc)
     return handle
+
+
+def job_status(job_id: str) -> JobHandle:
+    """Read a queued job back from Redis (in-process jobs finish inside enqueue)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        job = Job.fetch(job_id, connection=_redis_connection())
+    except NoSuchJobError:
+        return JobHandle(id=job_id, status="unknown")
+    status = job.get_status(refresh=True)
+    status = getattr(status, "value", status)
+    return JobHandle(
+        id=job_id,
+        status=str(status),
+        result=job.return_value() if status == "finished" else None,
+        error=job.latest_result().exc_string if status == "failed" and job.latest_result() else None,
+        meta=dict(job.meta),
+    )

@@ -26,7 +26,10 @@ def queue_mail(to: str | list[str], subject: str, body: str) -> None:
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
         return
-    db.session.info.setdefault(_PENDING, []).append({"to": recipients, "subject": subject, "body": body})
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any SQL still drops the parked mail
+    session.info.setdefault(_PENDING, []).append({"to": recipients, "subject": subject, "body": body})
 
 
 def send_mail(message: dict) -> None:
@@ -62,6 +65,7 @@ def _flush_mail(session: Session) -> None:
         enqueue(send_mail, message)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_mail(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_mail(session: Session, previous_transaction) -> None:
+    # Fires on every rollback() call, even when no transaction had begun yet.
     session.info.pop(_PENDING, None)

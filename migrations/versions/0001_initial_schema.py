@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 07:07:54.028868
+Create Date: 2026-11-25 07:11:43.381121
 
 """
 from alembic import op
@@ -36,6 +36,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_audit_events_entity', ['entity_type', 'entity_id'], unique=False)
 
+    op.create_table('categories',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
+    sa.UniqueConstraint('name', name=op.f('uq_categories_name'))
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -92,6 +100,43 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_organizations_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_organizations_status'), ['status'], unique=False)
 
+    op.create_table('calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('committee_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('funding_min', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('funding_max', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('total_pool', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('min_self_funding_pct', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('admin_cost_cap_pct', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('eligible_regions', sa.JSON(), nullable=False),
+    sa.Column('verified_only', sa.Boolean(), nullable=False),
+    sa.Column('max_applications_per_org', sa.Integer(), nullable=False),
+    sa.Column('opens_at', sa.DateTime(), nullable=False),
+    sa.Column('closes_at', sa.DateTime(), nullable=False),
+    sa.Column('contact', sa.String(length=300), nullable=False),
+    sa.Column('guidelines_key', sa.String(length=200), nullable=True),
+    sa.Column('guidelines_filename', sa.String(length=200), nullable=True),
+    sa.Column('status', sa.Enum('DRAFT', 'PUBLISHED', 'CLOSED', name='callstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('closes_at > opens_at', name=op.f('ck_calls_closes_after_opening')),
+    sa.CheckConstraint('funding_min >= 0 AND funding_max >= funding_min', name=op.f('ck_calls_funding_range')),
+    sa.CheckConstraint('max_applications_per_org >= 1', name=op.f('ck_calls_max_applications_positive')),
+    sa.CheckConstraint('total_pool >= 0', name=op.f('ck_calls_positive_pool')),
+    sa.ForeignKeyConstraint(['committee_id'], ['organizations.id'], name=op.f('fk_calls_committee_id_organizations')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_calls_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calls')),
+    sa.UniqueConstraint('code', name=op.f('uq_calls_code'))
+    )
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calls_closes_at'), ['closes_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_committee_id'), ['committee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_status'), ['status'], unique=False)
+
     op.create_table('invitations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('MEMBER', 'JUDGE', name='invitationkind', native_enum=False, length=20), nullable=False),
@@ -126,11 +171,178 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
+    op.create_table('applications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.Enum('DRAFT', 'SUBMITTED', 'RETURNED', 'ELIGIBLE', 'INELIGIBLE', 'WITHDRAWN', name='applicationstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=True),
+    sa.Column('reference', sa.String(length=40), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('service_area', sa.String(length=300), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('target_group', sa.String(length=300), nullable=False),
+    sa.Column('beneficiaries_count', sa.Integer(), nullable=True),
+    sa.Column('need_analysis', sa.Text(), nullable=False),
+    sa.Column('goals', sa.Text(), nullable=False),
+    sa.Column('declaration_accepted', sa.Boolean(), nullable=False),
+    sa.Column('screening_note', sa.Text(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('beneficiaries_count IS NULL OR beneficiaries_count >= 0', name=op.f('ck_applications_beneficiaries_not_negative')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_applications_call_id_calls')),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_applications_category_id_categories')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_applications_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_applications_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_applications')),
+    sa.UniqueConstraint('call_id', 'sequence', name='uq_applications_call_sequence'),
+    sa.UniqueConstraint('reference', name=op.f('uq_applications_reference'))
+    )
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_applications_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applications_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applications_status'), ['status'], unique=False)
+
+    op.create_table('call_categories',
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_categories_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_call_categories_category_id_categories'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('call_id', 'category_id', name=op.f('pk_call_categories'))
+    )
+    op.create_table('application_activities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=True),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('milestone', sa.String(length=300), nullable=False),
+    sa.CheckConstraint('ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on', name=op.f('ck_application_activities_dates_in_order')),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_activities_application_id_applications'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_activities'))
+    )
+    with op.batch_alter_table('application_activities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_activities_application_id'), ['application_id'], unique=False)
+
+    op.create_table('application_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('storage_key', sa.String(length=200), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_attachments_application_id_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_application_attachments_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_attachments'))
+    )
+    with op.batch_alter_table('application_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_attachments_application_id'), ['application_id'], unique=False)
+
+    op.create_table('application_budget_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('item', sa.String(length=200), nullable=False),
+    sa.Column('unit_price', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('quantity', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('self_funded', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.CheckConstraint('amount >= 0', name=op.f('ck_application_budget_lines_amount_not_negative')),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_application_budget_lines_positive_quantity')),
+    sa.CheckConstraint('self_funded >= 0 AND self_funded <= amount', name=op.f('ck_application_budget_lines_self_funded_within_amount')),
+    sa.CheckConstraint('unit_price >= 0', name=op.f('ck_application_budget_lines_unit_price_not_negative')),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_budget_lines_application_id_applications'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_budget_lines'))
+    )
+    with op.batch_alter_table('application_budget_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_budget_lines_application_id'), ['application_id'], unique=False)
+
+    op.create_table('application_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('author_name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_messages_application_id_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_application_messages_author_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_messages'))
+    )
+    with op.batch_alter_table('application_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_messages_application_id'), ['application_id'], unique=False)
+
+    op.create_table('application_team_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('role', sa.String(length=100), nullable=False),
+    sa.Column('qualification', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_team_members_application_id_applications'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_team_members'))
+    )
+    with op.batch_alter_table('application_team_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_team_members_application_id'), ['application_id'], unique=False)
+
+    op.create_table('application_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_versions_application_id_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_application_versions_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_versions')),
+    sa.UniqueConstraint('application_id', 'number', name='uq_application_versions_app_number')
+    )
+    with op.batch_alter_table('application_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_versions_application_id'), ['application_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('application_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_versions_application_id'))
+
+    op.drop_table('application_versions')
+    with op.batch_alter_table('application_team_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_team_members_application_id'))
+
+    op.drop_table('application_team_members')
+    with op.batch_alter_table('application_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_messages_application_id'))
+
+    op.drop_table('application_messages')
+    with op.batch_alter_table('application_budget_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_budget_lines_application_id'))
+
+    op.drop_table('application_budget_lines')
+    with op.batch_alter_table('application_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_attachments_application_id'))
+
+    op.drop_table('application_attachments')
+    with op.batch_alter_table('application_activities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_activities_application_id'))
+
+    op.drop_table('application_activities')
+    op.drop_table('call_categories')
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_applications_status'))
+        batch_op.drop_index(batch_op.f('ix_applications_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_applications_call_id'))
+
+    op.drop_table('applications')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_organization_id'))
@@ -140,6 +352,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_invitations_email'))
 
     op.drop_table('invitations')
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calls_status'))
+        batch_op.drop_index(batch_op.f('ix_calls_committee_id'))
+        batch_op.drop_index(batch_op.f('ix_calls_closes_at'))
+
+    op.drop_table('calls')
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organizations_status'))
         batch_op.drop_index(batch_op.f('ix_organizations_kind'))
@@ -150,6 +368,7 @@ def downgrade():
 
     op.drop_table('notifications')
     op.drop_table('users')
+    op.drop_table('categories')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_entity')
         batch_op.drop_index(batch_op.f('ix_audit_events_created_at'))
