@@ -16,14 +16,19 @@ PORT ?= 5000
 
 install: system-packages $(VENV)/.installed translations
 
-system-packages:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+# Install the Debian packages in $(1) that are missing (apt-get update only when something is).
+define apt_ensure
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+system-packages:
+	$(call apt_ensure,$(SYSTEM_PACKAGES))
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +49,7 @@ test: install
 	$(PY) -m pytest
 
 bench: install
+	$(call apt_ensure,wrk)
 	$(PY) benchmarks/run.py
 
 clean:

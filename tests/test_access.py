@@ -1,0 +1,146 @@
+"""Every route × every role: who may reach what.
+
+ACCESS lists every endpoint with the roles allowed through and the object its URL points at. A new
+route without an entry fails test_every_route_has_a_rule; each entry is then requested as every
+role and must answer as the table says (anonymous → the login page; other refused roles → 403 or
+404), and never with a 500.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from portal.accounts.models import OrgKind
+from portal.applications.models import ApplicationMessage, ApplicationStatus, Attachment
+from portal.extensions import db
+from portal.storage import storage
+
+from .conftest import login
+from .factories import make_application, make_call, make_member, make_org, make_user
+
+ROLES = ("anonymous", "ngo", "other_ngo", "company", "judge", "committee")
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+
+
+@dataclass
+class Rule:
+    allowed: set[str]
+    method: str = "GET"
+    params: dict = field(default_factory=dict)  # URL parameter → world key
+    ok: tuple = (200, 302)  # what an allowed role may get
+
+
+# endpoint → Rule. World keys: call, draft_call, draft_app, submitted_app, attachment, ngo_org, …
+ACCESS: dict[str, Rule] = {
+    "static": Rule(EVERYONE, params={"filename": "literal:css/portal.css"}),
+    "bootstrap.static": Rule(EVERYONE, params={"filename": "literal:css/bootstrap.min.css"}),
+    "public.home": Rule(EVERYONE),
+    "public.calls": Rule(EVERYONE),
+    "public.set_language": Rule(EVERYONE, params={"lang": "literal:en"}),
+    "accounts.login": Rule(EVERYONE),
+    "accounts.logout": Rule(SIGNED_IN, method="POST"),
+    "accounts.register": Rule(EVERYONE),
+    "accounts.dashboard": Rule(SIGNED_IN),
+    "accounts.notifications": Rule(SIGNED_IN),
+    "accounts.verification_queue": Rule({"committee"}),
+    "calls.manage": Rule({"committee"}),
+    "applications.mine": Rule({"ngo", "other_ngo"}),
+    "applications.screening_queue": Rule({"committee"}),
+    "audit.log": Rule({"committee"}),
+}
+
+
+def build_world() -> dict:
+    """One of everything, owned by NGO A; the roles' users."""
+    committee_user = make_member(OrgKind.COMMITTEE, name="团市委干部")
+    committee = committee_user.memberships[0].organization
+    ngo_user = make_member(OrgKind.NGO, name="甲组织负责人")
+    ngo_org = ngo_user.memberships[0].organization
+    other_ngo_user = make_member(OrgKind.NGO, name="乙组织负责人")
+    company_user = make_member(OrgKind.COMPANY, name="企业联系人")
+    judge = make_user(name="评委", is_judge=True)
+    call = make_call(committee=committee)
+    draft_app = make_application(call=call, org=ngo_org, title="甲的草稿")
+    submitted_app = make_application(call=call, org=ngo_org, status=ApplicationStatus.SUBMITTED, title="甲的申报")
+    key = storage().save(b"%PDF-1.4 test", ".pdf")
+    attachment = Attachment(application=draft_app, storage_key=key, filename="预算.pdf", kind="pdf", size=13)
+    submitted_attachment = Attachment(application=submitted_app, storage_key=key, filename="章程.pdf", kind="pdf", size=13)
+    db.session.add_all([attachment, submitted_attachment])
+    db.session.add(ApplicationMessage(application=submitted_app, kind="returned", body="请补充预算说明"))
+    db.session.commit()
+    return {
+        "users": {
+            "ngo": ngo_user,
+            "other_ngo": other_ngo_user,
+            "company": company_user,
+            "judge": judge,
+            "committee": committee_user,
+        },
+        "call": call,
+        "committee_org": committee,
+        "ngo_org": ngo_org,
+        "draft_app": draft_app,
+        "submitted_app": submitted_app,
+        "attachment": attachment,
+        "submitted_attachment": submitted_attachment,
+    }
+
+
+def url_values(rule: Rule, world: dict, arguments: set[str]) -> dict:
+    values = {}
+    for name in arguments:
+        source = rule.params.get(name)
+        if source is None:
+            raise AssertionError(f"no world value for URL parameter {name!r}: add it to the rule's params")
+        if source.startswith("literal:"):
+            values[name] = source.removeprefix("literal:")
+        else:
+            obj_key, _, attr = source.partition(".")
+            obj = world[obj_key]
+            values[name] = getattr(obj, attr or "id")
+    return values
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - set(ACCESS))
+    assert not missing, f"routes without an access rule in tests/test_access.py: {missing}"
+    stale = sorted(set(ACCESS) - endpoints)
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def test_every_view_declares_access(app):
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint not in ("static", "bootstrap.static") and not hasattr(view, "access_rule")
+    ]
+    assert not undeclared, f"views without @access(...): {undeclared}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_route_answers_each_role_as_declared(app, endpoint):
+    rule = ACCESS[endpoint]
+    world = build_world()
+    url_rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **url_values(rule, world, set(url_rule.arguments)))
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            login(client, world["users"][role])
+        response = client.open(url, method=rule.method)
+        status = response.status_code
+        assert status != 500, f"{endpoint} as {role}: 500"
+        if role in rule.allowed:
+            assert status in rule.ok, f"{endpoint} as {role}: expected {rule.ok}, got {status}"
+            if status == 302:
+                assert "/login" not in response.headers["Location"], f"{endpoint} as {role} was sent to log in"
+        elif role == "anonymous":
+            assert status == 302 and "/login" in response.headers["Location"], f"{endpoint} let an anonymous user in ({status})"
+        else:
+            assert status in (403, 404), f"{endpoint} as {role}: expected 403/404, got {status}"
