@@ -57,10 +57,21 @@ def create_app(config: dict | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        # Memberships and their organizations come with the user: every permission check reads them.
+        import sqlalchemy as sa
+        from sqlalchemy.orm import joinedload, selectinload
+
+        from .accounts.models import Membership
+
         try:
-            return db.session.get(User, int(user_id))
+            user_pk = int(user_id)
         except (TypeError, ValueError):
             return None
+        return db.session.scalars(
+            sa.select(User)
+            .options(selectinload(User.memberships).joinedload(Membership.organization))
+            .where(User.id == user_pk)
+        ).first()
 
     _register_blueprints(app)
     _register_template_helpers(app)
