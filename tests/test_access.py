@@ -144,3 +144,39 @@ def test_route_answers_each_role_as_declared(app, endpoint):
             assert status == 302 and "/login" in response.headers["Location"], f"{endpoint} let an anonymous user in ({status})"
         else:
             assert status in (403, 404), f"{endpoint} as {role}: expected 403/404, got {status}"
+
+
+JUNK_VALUES = ["", "<script>alert(1)</script>", "-1", "9" * 40, "2026-13-45T99:99", "１２３", "' OR 1=1 --", "\x00"]
+
+
+def _form_field_names(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'name="([^"]+)"', html)) - {"csrf_token"}
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    sorted(e for e, rule in ACCESS.items() if not e.endswith("static")),
+)
+def test_junk_input_never_causes_a_server_error(app, endpoint):
+    """Whatever an allowed user types into a route's form, the answer is never a 500."""
+    rule = ACCESS[endpoint]
+    url_rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    if "POST" not in url_rule.methods:
+        pytest.skip("no POST")
+    world = build_world()
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **url_values(rule, world, set(url_rule.arguments)))
+    for role in sorted(rule.allowed - {"anonymous"}) or ["anonymous"]:
+        client = app.test_client()
+        if role != "anonymous":
+            login(client, world["users"][role])
+        names = {"title", "name", "email", "reason", "amount"}
+        if "GET" in url_rule.methods:
+            names |= _form_field_names(client.get(url).get_data(as_text=True))
+        for junk in JUNK_VALUES:
+            response = client.post(url, data={name: junk for name in names})
+            assert response.status_code < 500, f"{endpoint} as {role} with {junk!r}: {response.status_code}"

@@ -1,0 +1,152 @@
+"""Submission rules: what a complete application is, and what the call demands of it.
+
+Each check adds Chinese messages under a field name (the editor shows them on that field/section):
+title, category, service_area, summary, target_group, beneficiaries_count, need_analysis, goals,
+activities, team_members, budget_lines, declaration_accepted, requested_amount, admin_cost,
+self_funding, call, organization.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from .models import Application
+
+# section → the fields it holds (used for the progress indicator and to place messages)
+SECTIONS = {
+    "basics": ("基本信息", ["title", "category", "service_area", "summary"]),
+    "need": ("需求与受益人", ["target_group", "beneficiaries_count", "need_analysis"]),
+    "plan": ("实施计划", ["goals", "activities"]),
+    "team": ("项目团队", ["team_members"]),
+    "budget": ("项目预算", ["budget_lines", "requested_amount", "admin_cost", "self_funding"]),
+    "attachments": ("附件", ["attachments"]),
+    "declaration": ("承诺声明", ["declaration_accepted"]),
+}
+FIELD_SECTION = {field: section for section, (_, fields) in SECTIONS.items() for field in fields}
+
+REQUIRED_TEXT = {
+    "title": "请填写项目名称。",
+    "service_area": "请填写服务区域。",
+    "summary": "请填写项目概述。",
+    "target_group": "请填写服务对象。",
+    "need_analysis": "请填写需求分析。",
+    "goals": "请填写项目目标。",
+}
+
+
+def _add(errors: dict, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def completeness_errors(application: Application) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field, message in REQUIRED_TEXT.items():
+        if not (getattr(application, field) or "").strip():
+            _add(errors, field, message)
+    if application.category_id is None:
+        _add(errors, "category", "请选择服务领域。")
+    elif application.call.categories and application.category_id not in {c.id for c in application.call.categories}:
+        _add(errors, "category", "所选服务领域不在本次征集范围内。")
+    if application.beneficiaries_count is None:
+        _add(errors, "beneficiaries_count", "请填写受益人数。")
+    if not application.activities:
+        _add(errors, "activities", "请至少填写一项活动。")
+    elif any(a.starts_on is None or a.ends_on is None for a in application.activities):
+        _add(errors, "activities", "每项活动都要填写开始和结束日期。")
+    if not application.team_members:
+        _add(errors, "team_members", "请至少填写一名团队成员。")
+    if not application.budget_lines:
+        _add(errors, "budget_lines", "请至少填写一条预算。")
+    if not application.declaration_accepted:
+        _add(errors, "declaration_accepted", "请阅读并勾选承诺声明。")
+    return errors
+
+
+def section_status(application: Application) -> dict[str, bool]:
+    """section → complete? (for the progress indicator; attachments are optional)."""
+    errors = completeness_errors(application)
+    return {section: not any(f in errors for f in fields) for section, (_, fields) in SECTIONS.items()}
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal:
+    return (part * 100 / whole) if whole else Decimal("0")
+
+
+def call_rule_errors(application: Application, now: datetime) -> dict[str, list[str]]:
+    from ..types import format_money
+
+    call = application.call
+    org = application.organization
+    errors: dict[str, list[str]] = {}
+    if not _accepting(call, now):
+        _add(errors, "call", "本次征集当前不接受申报（未开始或已截止）。")
+    if call.verified_only and not org.is_verified:
+        _add(errors, "organization", "本次征集只接受已认证的组织申报，请先完成组织认证。")
+    if not _region_ok(call, org):
+        _add(errors, "organization", "申报组织所在地区不在本次征集的范围内。")
+    if application.budget_lines:
+        total = application.budget_total
+        requested = application.requested_amount
+        if not (call.funding_min <= requested <= call.funding_max):
+            _add(
+                errors,
+                "requested_amount",
+                f"申请金额 {format_money(requested)} 不在本次征集的资助范围 "
+                f"{format_money(call.funding_min)}–{format_money(call.funding_max)} 内。",
+            )
+        if _pct(application.admin_total, total) > call.admin_cost_cap_pct:
+            _add(errors, "admin_cost", f"管理费不得超过预算总额的 {call.admin_cost_cap_pct.normalize():f}%。")
+        if _pct(application.self_funded_total, total) < call.min_self_funding_pct:
+            _add(errors, "self_funding", f"自筹资金不得低于预算总额的 {call.min_self_funding_pct.normalize():f}%。")
+    if _org_count(application) >= call.max_applications_per_org:
+        _add(errors, "organization", f"每个组织在本次征集中最多申报 {call.max_applications_per_org} 个项目。")
+    return errors
+
+
+def _org_count(application: Application) -> int:
+    """The organization's other non-draft, non-withdrawn applications to this call."""
+    import sqlalchemy as sa
+
+    from ..extensions import db
+    from .models import ApplicationStatus
+
+    return db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.call_id == application.call_id,
+            Application.organization_id == application.organization_id,
+            Application.id != application.id,
+            Application.status.notin_([ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]),
+        )
+    ) or 0
+
+
+def _accepting(call, now: datetime) -> bool:
+    try:  # the calls domain's rule, when it exists
+        from ..calls.services import is_accepting_applications
+    except ImportError:
+        return call.is_open_at(now)
+    try:
+        return bool(is_accepting_applications(call, now))
+    except TypeError:
+        return bool(is_accepting_applications(call))
+
+
+def accepting(call, now: datetime) -> bool:
+    return _accepting(call, now)
+
+
+def _region_ok(call, org) -> bool:
+    try:
+        from ..calls.services import region_eligible
+    except ImportError:
+        region_eligible = None
+    if region_eligible is not None:
+        try:
+            return bool(region_eligible(call, org))
+        except (TypeError, AttributeError):  # a different signature than (call, organization)
+            pass
+    prefixes = [p for p in (call.eligible_regions or []) if p]
+    if not prefixes:
+        return True
+    region = "/".join(part for part in (org.province, org.city, org.district) if part)
+    return any(region.startswith(p.strip("/")) for p in prefixes)

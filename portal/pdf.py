@@ -1,0 +1,104 @@
+"""PDF rendering (the kernel's one rendering module): HTML templates through WeasyPrint.
+
+Domain-free: callers pass a template and its context. Only the portal's own static files may be
+fetched while rendering; a CJK font must be installed, or PdfFontError says so in Chinese.
+"""
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from flask import current_app, render_template
+
+from .errors import DomainError
+
+
+class PdfFontError(DomainError):
+    """No Chinese font is available to the renderer."""
+
+
+class PdfFetchRefused(Exception):
+    pass
+
+
+FONT_MESSAGE = "没有可用的中文字体，无法生成 PDF。请联系管理员安装 Noto Sans CJK 或文泉驿字体（fonts-noto-cjk / fonts-wqy-microhei）。"
+
+
+def cjk_font_families() -> list[str]:
+    """Families fontconfig offers for Chinese (honours FONTCONFIG_FILE in the environment)."""
+    try:
+        result = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20, env=dict(os.environ)
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if result.returncode != 0:
+        return []
+    return sorted({line.strip() for line in result.stdout.splitlines() if line.strip()})
+
+
+def check_cjk_font() -> None:
+    if not cjk_font_families():
+        raise PdfFontError(FONT_MESSAGE)
+
+
+def static_path_for(url: str) -> Path:
+    """The file under the portal's static folder that `url` names, or PdfFetchRefused.
+
+    Only http(s) URLs of this portal's /static/… path are served (read from disk, never over the
+    network); file://, data:, other hosts and paths outside the static folder are refused.
+    """
+    parsed = urlparse(url)
+    static_url = current_app.static_url_path.rstrip("/") + "/"
+    server = current_app.config.get("SERVER_NAME") or "localhost"
+    if parsed.scheme in ("http", "https") and parsed.netloc == server and parsed.path.startswith(static_url):
+        root = Path(current_app.static_folder).resolve()
+        path = (root / unquote(parsed.path[len(static_url):])).resolve()
+        if root in path.parents and path.is_file():
+            return path
+    raise PdfFetchRefused(f"refused to fetch {url}")
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = static_path_for(url)
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    return StaticOnlyFetcher()
+
+
+def render_pdf(template_name: str, **context) -> bytes:
+    from weasyprint import HTML
+
+    check_cjk_font()
+    html = render_template(template_name, **context)
+    base = "http://{}/".format(current_app.config.get("SERVER_NAME") or "localhost")
+    return HTML(string=html, base_url=base, url_fetcher=_fetcher()).write_pdf()
+
+
+def embedded_fonts(pdf_bytes: bytes) -> set[str]:
+    """The /BaseFont names of every font used on the PDF's pages (subset prefixes kept)."""
+    from pypdf import PdfReader
+
+    names: set[str] = set()
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        if resources is None:
+            continue
+        fonts = resources.get_object().get("/Font")
+        if fonts is None:
+            continue
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            if "/BaseFont" in font:
+                names.add(str(font["/BaseFont"]).lstrip("/"))
+    return names

@@ -1,0 +1,44 @@
+// 益创 application editor: exact budget arithmetic in whole fen (cents), matching the server's
+// half-up rounding (portal.js computes in floating point, where 12.35 × 1.5 shows 18.52, not 18.53).
+// Runs after portal.js's [data-budget] handler and overwrites its figures.
+(function () {
+  "use strict";
+  function hundredths(value) {
+    var text = String(value || "").replace(/[,，\s]/g, "");
+    if (!/^\d+(\.\d*)?$|^\.\d+$/.test(text)) { return null; }
+    var parts = text.split(".");
+    var frac = ((parts[1] || "") + "000").slice(0, 3);
+    var n = parseInt(parts[0] || "0", 10) * 100 + parseInt(frac.slice(0, 2), 10);
+    return parseInt(frac.charAt(2), 10) >= 5 ? n + 1 : n;
+  }
+  function yuan(fen) {
+    var s = (fen / 100).toFixed(2);
+    return s;
+  }
+  function money(fen) {
+    return "¥" + (fen / 100).toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2});
+  }
+  function recalc() {
+    var table = document.querySelector("[data-budget]");
+    if (!table) { return; }
+    var total = 0, self = 0;
+    table.querySelectorAll(".repeat-row").forEach(function (row) {
+      var price = hundredths((row.querySelector("[data-field=unit_price]") || {}).value);
+      var qty = hundredths((row.querySelector("[data-field=quantity]") || {}).value);
+      var own = hundredths((row.querySelector("[data-field=self_funded]") || {}).value);
+      var out = row.querySelector("[data-field=amount]");
+      var amount = (price === null || qty === null) ? 0 : Math.floor((price * qty + 50) / 100);
+      if (out) { out.textContent = (price === null || qty === null) ? "" : yuan(amount); }
+      total += amount; self += own || 0;
+    });
+    var t = document.querySelector("[data-budget-total]"); if (t) { t.textContent = money(total); }
+    var s = document.querySelector("[data-budget-self]"); if (s) { s.textContent = money(self); }
+    var r = document.querySelector("[data-budget-requested]"); if (r) { r.textContent = money(total - self); }
+  }
+  document.addEventListener("input", recalc);
+  document.addEventListener("change", recalc);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-repeat-remove]")) { setTimeout(recalc, 0); }
+  });
+  document.addEventListener("DOMContentLoaded", recalc);
+})();
