@@ -49,6 +49,25 @@ ACCESS: dict[str, Rule] = {
     "applications.mine": Rule({"ngo", "other_ngo"}),
     "applications.screening_queue": Rule({"committee"}),
     "audit.log": Rule({"committee"}),
+    "audit.export_csv": Rule({"committee"}),
+    "audit.record_history": Rule({"committee"}, params={"entity_type": "literal:applications", "entity_id": "submitted_app"}),
+    "applications.start": Rule({"ngo", "other_ngo"}, params={"call_id": "call"}),
+    "applications.detail": Rule({"ngo", "committee"}, params={"application_id": "submitted_app"}),
+    "applications.edit": Rule({"ngo"}, params={"application_id": "draft_app", "section": "literal:basics"}),
+    "applications.upload": Rule({"ngo"}, method="POST", params={"application_id": "draft_app"}, ok=(200, 302, 400)),
+    "applications.delete_attachment": Rule(
+        {"ngo"}, method="POST", params={"application_id": "draft_app", "attachment_id": "attachment"}
+    ),
+    "applications.attachment": Rule(
+        {"ngo", "committee"}, params={"application_id": "submitted_app", "attachment_id": "submitted_attachment"}
+    ),
+    "applications.submit": Rule({"ngo"}, method="POST", params={"application_id": "draft_app"}, ok=(200, 302, 400)),
+    "applications.withdraw": Rule({"ngo"}, method="POST", params={"application_id": "submitted_app"}),
+    "applications.pdf": Rule({"ngo", "committee"}, params={"application_id": "submitted_app"}),
+    "applications.screening_review": Rule({"committee"}, params={"application_id": "submitted_app"}),
+    "applications.screening_decide": Rule(
+        {"committee"}, method="POST", params={"application_id": "submitted_app", "decision": "literal:eligible"}
+    ),
 }
 
 
