@@ -46,6 +46,15 @@ ACCESS: dict[str, Rule] = {
     "accounts.notifications": Rule(SIGNED_IN),
     "accounts.verification_queue": Rule({"committee"}),
     "calls.manage": Rule({"committee"}),
+    "calls.new": Rule({"committee"}),
+    "calls.edit": Rule({"committee"}, params={"call_id": "call"}),
+    "calls.publish": Rule({"committee"}, method="POST", params={"call_id": "call"}),
+    "calls.close": Rule({"committee"}, method="POST", params={"call_id": "call"}),
+    "calls.extend": Rule({"committee"}, method="POST", params={"call_id": "call"}),
+    "calls.categories": Rule({"committee"}),
+    "calls.toggle_category": Rule({"committee"}, method="POST", params={"category_id": "category"}),
+    "public.call_detail": Rule(EVERYONE, params={"call_id": "call"}),
+    "public.call_guidelines": Rule(EVERYONE, params={"call_id": "call"}),
     "applications.mine": Rule({"ngo", "other_ngo"}),
     "applications.screening_queue": Rule({"committee"}),
     "audit.log": Rule({"committee"}),
@@ -84,6 +93,7 @@ def build_world() -> dict:
     draft_app = make_application(call=call, org=ngo_org, title="甲的草稿")
     submitted_app = make_application(call=call, org=ngo_org, status=ApplicationStatus.SUBMITTED, title="甲的申报")
     key = storage().save(b"%PDF-1.4 test", ".pdf")
+    call.guidelines_key, call.guidelines_filename = key, "申报指南.pdf"
     attachment = Attachment(application=draft_app, storage_key=key, filename="预算.pdf", kind="pdf", size=13)
     submitted_attachment = Attachment(application=submitted_app, storage_key=key, filename="章程.pdf", kind="pdf", size=13)
     db.session.add_all([attachment, submitted_attachment])
@@ -98,6 +108,7 @@ def build_world() -> dict:
             "committee": committee_user,
         },
         "call": call,
+        "category": call.categories[0],
         "committee_org": committee,
         "ngo_org": ngo_org,
         "draft_app": draft_app,

@@ -1,23 +1,96 @@
-"""Pages anyone may read."""
+"""Pages anyone may read: the home page and the project calls."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from werkzeug.routing import BuildError
 
 from ..accounts.permissions import access
+from ..calls import services as call_services
+from ..calls.models import Call, CallStatus
+from ..extensions import db
+from ..storage import ALLOWED_TYPES, storage
+from ..types import utcnow
 
 bp = Blueprint("public", __name__)
+
+
+def time_left(call: Call, now) -> str:
+    if call.status != CallStatus.PUBLISHED or call.closes_at <= now:
+        return "已截止"
+    if call.opens_at > now:
+        return "尚未开始"
+    seconds = int((call.closes_at - now).total_seconds())
+    days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
+    return f"剩余 {days} 天 {hours} 小时" if days else f"剩余 {hours} 小时 {minutes} 分"
+
+
+def apply_url(call: Call) -> str | None:
+    try:
+        return url_for("applications.start", call_id=call.id)
+    except BuildError:
+        return None
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return None
 
 
 @bp.route("/")
 @access("public")
 def home():
-    return render_template("accounts/placeholder.html", title="益创 · 公益创投平台")
+    call_services.close_due_calls()
+    page = call_services.public_calls(call_services.CallFilters(status="open"), page=1, per_page=6)
+    return render_template("public/home.html", calls=page.items, now=utcnow(), time_left=time_left)
 
 
 @bp.route("/calls/")
 @access("public")
 def calls():
-    return render_template("accounts/placeholder.html", title="项目征集")
+    call_services.close_due_calls()
+    status = request.args.get("status", "open")
+    filters = call_services.CallFilters(
+        status=status if status in ("open", "closed", "all") else "open",
+        category_id=_int_arg("category"),
+        region=(request.args.get("region") or "").strip()[:40],
+        q=(request.args.get("q") or "").strip()[:100],
+    )
+    page = call_services.public_calls(filters, page=max(_int_arg("page") or 1, 1))
+    args = {"status": filters.status, "category": filters.category_id or "", "region": filters.region, "q": filters.q}
+    return render_template(
+        "public/calls.html", page=page, filters=filters, args=args,
+        categories=call_services.active_categories(), now=utcnow(), time_left=time_left,
+    )
+
+
+@bp.route("/calls/<int:call_id>")
+@access("public")
+def call_detail(call_id: int):
+    call_services.close_due_calls()
+    call = db.get_or_404(Call, call_id)
+    if call.status == CallStatus.DRAFT:
+        abort(404)
+    now = utcnow()
+    return render_template(
+        "public/call_detail.html", call=call, now=now, time_left=time_left(call, now),
+        accepting=call_services.is_accepting_applications(call, now), apply_url=apply_url(call),
+    )
+
+
+@bp.route("/calls/<int:call_id>/guidelines")
+@access("public")
+def call_guidelines(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    if call.status == CallStatus.DRAFT or not call.guidelines_key:
+        abort(404)
+    kind = call.guidelines_key.rsplit(".", 1)[-1]
+    response = Response(storage().read(call.guidelines_key), mimetype=ALLOWED_TYPES.get(kind, "application/octet-stream"))
+    from urllib.parse import quote
+
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(call.guidelines_filename or 'guidelines')}"
+    return response
 
 
 @bp.route("/language/<lang>")
