@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import selectinload
 
-from ..extensions import limiter
-from . import services
-from .forms import LoginForm
-from .permissions import access
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..types import utcnow
+from . import invitations, organizations as orgs, services
+from .forms import (AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InviteForm, LoginForm,
+                    OrganizationForm, RegisterForm, RejectForm, ResetPasswordForm)
+from .models import InvitationKind, Membership, Notification, OrgKind, Organization, OrgStatus
+from .permissions import access, can_manage_org, can_verify_org, can_view_org, is_committee, require
 
 bp = Blueprint("accounts", __name__)
 
@@ -26,6 +32,14 @@ def _login_limit() -> str:
     from flask import current_app
 
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _field_error(form, exc: DomainError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        flash(exc.message, "danger")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -55,22 +69,288 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @access("public")
 def register():
-    return render_template("accounts/placeholder.html", title="注册")
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.name.data, form.email.data, form.password.data, form.phone.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            login_user(user)
+            flash("注册成功。", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/form.html", form=form, title="注册账号", submit="注册")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@access("user")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            flash("密码已修改。", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/form.html", form=form, title="修改密码", submit="保存")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@access("public")
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            form.email.data, lambda token: url_for("accounts.reset_password", token=token, _external=True))
+        flash("如果该邮箱已注册，我们已发送一封重置密码的邮件，请在 2 小时内查收。", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/form.html", form=form, title="找回密码", submit="发送重置邮件")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@access("public")
+def reset_password(token: str):
+    if services.user_for_reset_token(token) is None:
+        return render_template("accounts/message.html", title="链接无效",
+                               message="重置链接无效、已过期或已使用，请重新申请。"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            flash("密码已重置，请用新密码登录。", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/form.html", form=form, title="设置新密码", submit="保存")
 
 
 @bp.route("/me")
 @access("user")
 def dashboard():
-    return render_template("accounts/placeholder.html", title="我的工作台")
+    memberships = list(db.session.scalars(
+        sa.select(Membership).where(Membership.user_id == current_user.id).options(selectinload(Membership.organization))))
+    committee = any(m.organization.kind == OrgKind.COMMITTEE for m in memberships)
+    pending = orgs.pending_count() if committee else 0
+    return render_template("accounts/dashboard.html", memberships=memberships, committee=committee,
+                           pending=pending, OrgStatus=OrgStatus, OrgKind=OrgKind)
 
 
 @bp.route("/notifications")
 @access("user")
 def notifications():
-    return render_template("accounts/placeholder.html", title="消息")
+    items = list(db.session.scalars(sa.select(Notification).where(Notification.user_id == current_user.id)
+                                    .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(200)))
+    return render_template("accounts/notifications.html", items=items)
 
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@access("user")
+def notification_read(notification_id: int):
+    item = db.get_or_404(Notification, notification_id)
+    if item.user_id != current_user.id:
+        abort(404)
+    if item.read_at is None:
+        item.read_at = utcnow()
+        db.session.commit()
+    if request.form.get("go") and item.link and item.link.startswith("/") and not item.link.startswith("//"):
+        return redirect(item.link)
+    return redirect(url_for("accounts.notifications"))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@access("user")
+def notifications_read_all():
+    db.session.execute(sa.update(Notification).where(Notification.user_id == current_user.id,
+                                                     Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+    flash("已全部标为已读。", "success")
+    return redirect(url_for("accounts.notifications"))
+
+
+# --- organizations -----------------------------------------------------------------------------
+
+def _org_form_response(form, org=None, title="登记组织"):
+    return render_template("accounts/org_form.html", form=form, org=org, title=title)
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@access("user")
+def org_new():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = orgs.register_organization(current_user, OrgKind(form.kind.data), form.org_data(),
+                                             confirm_uscc=form.confirm_uscc.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+            form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
+        else:
+            flash("组织已登记，等待主办方审核。", "success")
+            return redirect(url_for("accounts.org_detail", org_id=org.id))
+    return _org_form_response(form)
+
+
+@bp.route("/organizations/<int:org_id>")
+@access("org_member")
+def org_detail(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    require(can_view_org(current_user, org))
+    members = list(db.session.scalars(sa.select(Membership).where(Membership.organization_id == org.id)
+                                      .options(selectinload(Membership.user)).order_by(Membership.id)))
+    manage = can_manage_org(current_user, org)
+    pending = invitations.pending_invitations(InvitationKind.MEMBER, org) if manage else []
+    return render_template("accounts/org_detail.html", org=org, members=members, manage=manage,
+                           pending=pending, invite_form=InviteForm(), OrgStatus=OrgStatus,
+                           verify=can_verify_org(current_user, org))
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@access("org_member")
+def org_edit(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    require(can_manage_org(current_user, org))
+    form = OrganizationForm(obj=org)
+    del form.kind
+    form.fixed_kind = org.kind.value
+    if form.validate_on_submit():
+        try:
+            orgs.update_organization(current_user, org, form.org_data(), confirm_uscc=form.confirm_uscc.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+            form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
+        else:
+            flash("组织信息已保存。", "success")
+            return redirect(url_for("accounts.org_detail", org_id=org.id))
+    return _org_form_response(form, org, "修改组织信息")
+
+
+@bp.route("/organizations/<int:org_id>/invite", methods=["POST"])
+@access("org_member")
+def org_invite(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    require(can_manage_org(current_user, org))
+    form = InviteForm()
+    if not form.validate_on_submit():
+        for error in form.email.errors:
+            flash(error, "danger")
+    else:
+        try:
+            invitations.invite_member(current_user, org, form.email.data,
+                                      lambda t: url_for("accounts.invitation", token=t, _external=True))
+            flash("邀请邮件已发送。", "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+    return redirect(url_for("accounts.org_detail", org_id=org.id))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@access("public")
+def invitation(token: str):
+    try:
+        inv = invitations.find_invitation(token)
+    except invitations.InvitationGone as exc:
+        return render_template("accounts/message.html", title="邀请已失效", message=exc.message), 410
+    except DomainError as exc:
+        return render_template("accounts/message.html", title="邀请无效", message=exc.message), 404
+    existing = services.find_user_by_email(inv.email)
+    form = AcceptInvitationForm() if existing is None else None
+    if request.method == "POST":
+        try:
+            if existing is not None:
+                if not current_user.is_authenticated:
+                    return redirect(url_for("accounts.login", next=request.path))
+                user = invitations.accept_invitation(token, user=current_user)
+            elif form.validate_on_submit():
+                user = invitations.accept_invitation(token, name=form.name.data, password=form.password.data)
+                login_user(user)
+            else:
+                user = None
+        except DomainError as exc:
+            db.session.rollback()
+            if form is not None:
+                _field_error(form, exc)
+            else:
+                flash(exc.message, "danger")
+        else:
+            if user is not None:
+                flash("已接受邀请。", "success")
+                return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/invitation.html", inv=inv, form=form, existing=existing, InvitationKind=InvitationKind)
+
+
+# --- committee -----------------------------------------------------------------------------------
 
 @bp.route("/committee/organizations")
 @access("committee")
 def verification_queue():
-    return render_template("accounts/placeholder.html", title="组织审核")
+    kind = request.args.get("kind")
+    kind_enum = OrgKind(kind) if kind in ("ngo", "company") else None
+    items = orgs.pending_organizations(kind_enum)
+    return render_template("accounts/queue.html", items=items, kind=kind_enum)
+
+
+@bp.route("/committee/organizations/<int:org_id>")
+@access("committee")
+def verification_detail(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    require(can_verify_org(current_user, org))
+    return redirect(url_for("accounts.org_detail", org_id=org.id))
+
+
+@bp.route("/committee/organizations/<int:org_id>/verify", methods=["POST"])
+@access("committee")
+def org_verify(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    require(can_verify_org(current_user, org))
+    try:
+        orgs.verify_organization(current_user, org)
+        flash(f"已认证“{org.name}”。", "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("accounts.verification_queue"))
+
+
+@bp.route("/committee/organizations/<int:org_id>/reject", methods=["POST"])
+@access("committee")
+def org_reject(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    require(can_verify_org(current_user, org))
+    form = RejectForm()
+    if not form.validate_on_submit():
+        for error in form.reason.errors:
+            flash(error, "danger")
+        return redirect(url_for("accounts.org_detail", org_id=org.id))
+    try:
+        orgs.reject_organization(current_user, org, form.reason.data)
+        flash(f"已驳回“{org.name}”。", "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("accounts.verification_queue"))
+
+
+@bp.route("/committee/judges", methods=["GET", "POST"])
+@access("committee")
+def judges():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitations.invite_judge(current_user, form.email.data,
+                                     lambda t: url_for("accounts.invitation", token=t, _external=True))
+            flash("评审邀请已发送。", "success")
+            return redirect(url_for("accounts.judges"))
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+    return render_template("accounts/judges.html", form=form, judges=invitations.judges(),
+                           pending=invitations.pending_invitations(InvitationKind.JUDGE))
