@@ -5,28 +5,10 @@ import pytest
 
 from portal.accounts.models import OrgKind
 from portal.extensions import db
-from tests.browser.conftest import CHROMIUM_ARGS, IN_CI, PHONE, live_app, live_server, no_horizontal_scroll, page_factory, shot  # noqa: F401
-from tests.factories import PASSWORD, make_application, make_member, make_org
+from .conftest import PHONE, no_horizontal_scroll, shot
+from ..factories import PASSWORD, make_application, make_member, make_org
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Module-scoped (closed before tests/browser starts its own session-wide Playwright)."""
-    import shutil
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        if IN_CI:
-            pytest.fail("browser tests need Debian's chromium")
-        pytest.skip("browser tests need Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def test_budget_editor_on_a_phone(live_app, live_server, page_factory):
