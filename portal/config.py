@@ -51,4 +51,6 @@ def load_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME") or "http",
         "PAGE_SIZE": 20,
+        # Anonymous public pages are cached this many seconds (0 = off); see portal/page_cache.py.
+        "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS") or 10),
     }

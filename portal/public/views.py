@@ -1,9 +1,10 @@
 """Pages anyone may read: the home page and the project calls."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
 from werkzeug.routing import BuildError
 
+from .. import page_cache
 from ..accounts.permissions import access
 from ..calls import services as call_services
 from ..calls.models import Call, CallStatus
@@ -49,6 +50,17 @@ def home():
 @bp.route("/calls/")
 @access("public")
 def calls():
+    key = page_cache.cache_key()
+    cached = page_cache.get(key) if key else None
+    if cached is not None:
+        return Response(cached, mimetype="text/html")
+    response = make_response(_render_call_list())
+    if key and response.status_code == 200:
+        page_cache.put(key, response.get_data())
+    return response
+
+
+def _render_call_list():
     call_services.close_due_calls()
     status = request.args.get("status", "open")
     filters = call_services.CallFilters(

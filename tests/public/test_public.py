@@ -80,3 +80,25 @@ def test_home_lists_open_calls(client, app):
     db.session.commit()
     page = text(client.get("/"))
     assert "把爱装进饭盒里" in page and "查看项目征集" in page
+
+
+def test_anonymous_list_is_cached_briefly_and_signed_in_users_bypass_it(client, app, count_queries, login_as):
+    from portal import page_cache
+
+    from ..factories import make_member
+    from portal.accounts.models import OrgKind
+
+    app.config["PUBLIC_CACHE_SECONDS"] = 30
+    page_cache.clear_local()
+    make_call(title="第一期征集")
+    db.session.commit()
+    assert "第一期征集" in text(client.get("/calls/"))
+    make_call(title="第二期征集")
+    db.session.commit()
+    with count_queries() as counter:
+        cached = text(client.get("/calls/"))
+    assert counter.count == 0 and "第二期征集" not in cached  # served from the cache
+    assert "第二期征集" in text(client.get("/calls/?status=all"))  # another URL, another entry
+    login_as(make_member(OrgKind.NGO))
+    assert "第二期征集" in text(client.get("/calls/"))  # signed in: always fresh
+    page_cache.clear_local()
