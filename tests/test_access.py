@@ -16,7 +16,7 @@ from portal.applications.models import ApplicationMessage, ApplicationStatus, At
 from portal.extensions import db
 from portal.storage import storage
 
-from .conftest import login
+from .conftest import login, make_test_app
 from .factories import make_application, make_call, make_member, make_org, make_user
 
 ROLES = ("anonymous", "ngo", "other_ngo", "company", "judge", "committee")
@@ -201,16 +201,20 @@ def _form_field_names(html: str) -> set[str]:
     return set(re.findall(r'name="([^"]+)"', html)) - {"csrf_token"}
 
 
-@pytest.mark.parametrize(
-    "endpoint",
-    sorted(e for e, rule in ACCESS.items() if not e.endswith("static")),
-)
+def _post_endpoints() -> list[str]:
+    """Endpoints that take POST, read off a throwaway app at collection time."""
+    import tempfile
+    from pathlib import Path
+
+    throwaway = make_test_app("sqlite://", Path(tempfile.mkdtemp()))
+    return sorted({rule.endpoint for rule in throwaway.url_map.iter_rules() if "POST" in rule.methods})
+
+
+@pytest.mark.parametrize("endpoint", _post_endpoints())
 def test_junk_input_never_causes_a_server_error(app, endpoint):
     """Whatever an allowed user types into a route's form, the answer is never a 500."""
     rule = ACCESS[endpoint]
     url_rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    if "POST" not in url_rule.methods:
-        pytest.skip("no POST")
     world = build_world()
     with app.test_request_context():
         from flask import url_for
