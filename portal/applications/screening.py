@@ -82,11 +82,20 @@ class QueuePage:
         return self.page + 1
 
 
-def committee_calls(user: User) -> list[Call]:
+def committee_calls(user: User) -> list:
+    """(id, title) of the user's committees' calls that have something to screen, for the filter.
+
+    Plain rows rather than Call objects, and only calls with non-draft applications: a committee
+    with years of calls should not pay for all of them on every page."""
     ids = org_ids(user, OrgKind.COMMITTEE)
     if not ids:
         return []
-    return list(db.session.scalars(sa.select(Call).where(Call.committee_id.in_(ids)).order_by(Call.created_at.desc(), Call.id.desc())))
+    with_applications = sa.select(Application.call_id).where(Application.status != ApplicationStatus.DRAFT)
+    return list(db.session.execute(
+        sa.select(Call.id, Call.title)
+        .where(Call.committee_id.in_(ids), Call.id.in_(with_applications))
+        .order_by(Call.created_at.desc(), Call.id.desc())
+    ))
 
 
 def _escape_like(text: str) -> str:
@@ -96,18 +105,16 @@ def _escape_like(text: str) -> str:
 def screening_queue(user: User, filters: QueueFilters, page: int = 1) -> QueuePage:
     """Applications of the user's committees' calls, filtered; three queries whatever the page holds."""
     committee_ids = org_ids(user, OrgKind.COMMITTEE)
+    # Correlated subqueries: the database sums lines and counts versions only for the page's rows.
     requested = (
-        sa.select(
-            BudgetLine.application_id.label("application_id"),
-            sa.func.sum(BudgetLine.amount - BudgetLine.self_funded).label("requested"),
-        )
-        .group_by(BudgetLine.application_id)
-        .subquery()
+        sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.amount - BudgetLine.self_funded), 0))
+        .where(BudgetLine.application_id == Application.id)
+        .scalar_subquery()
     )
     versions = (
-        sa.select(ApplicationVersion.application_id.label("application_id"), sa.func.count().label("versions"))
-        .group_by(ApplicationVersion.application_id)
-        .subquery()
+        sa.select(sa.func.count(ApplicationVersion.id))
+        .where(ApplicationVersion.application_id == Application.id)
+        .scalar_subquery()
     )
     conditions = [
         Application.call_id.in_(sa.select(Call.id).where(Call.committee_id.in_(committee_ids or {-1}))),
@@ -139,13 +146,7 @@ def screening_queue(user: User, filters: QueueFilters, page: int = 1) -> QueuePa
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
     stmt = (
-        sa.select(
-            Application,
-            sa.func.coalesce(requested.c.requested, 0).label("requested"),
-            sa.func.coalesce(versions.c.versions, 0).label("versions"),
-        )
-        .outerjoin(requested, requested.c.application_id == Application.id)
-        .outerjoin(versions, versions.c.application_id == Application.id)
+        sa.select(Application, requested.label("requested"), versions.label("versions"))
         .where(*conditions)
         .options(joinedload(Application.organization), joinedload(Application.call), joinedload(Application.category))
         .order_by(Application.submitted_at.asc(), Application.id.asc())
