@@ -18,6 +18,7 @@ from .accounts.permissions import access
 from .audit import AuditEvent
 from .extensions import db
 from .types import SHANGHAI, to_local
+from .pagination import PageNumbers
 
 bp = Blueprint("audit", __name__, url_prefix="/committee/audit")
 
@@ -48,31 +49,11 @@ class AuditFilterForm(FlaskForm):
 
 
 @dataclass
-class Page:
+class Page(PageNumbers):
     items: list
     total: int
     page: int
     per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _start_of_local_day(day: date) -> datetime:

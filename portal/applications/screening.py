@@ -21,6 +21,7 @@ from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from .models import Application, ApplicationMessage, ApplicationStatus, ApplicationVersion, BudgetLine
 from .snapshot import diff_snapshots
+from ..pagination import PageNumbers
 
 PER_PAGE = 20
 REASON_MAX = 2000
@@ -54,32 +55,12 @@ class QueueRow:
 
 
 @dataclass
-class QueuePage:
+class QueuePage(PageNumbers):
     rows: list[QueueRow]
     total: int
     page: int
     per_page: int = PER_PAGE
     calls: list[Call] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def committee_calls(user: User) -> list:

@@ -1,6 +1,5 @@
 // 益创 application editor: exact budget arithmetic in whole fen (cents), matching the server's
-// half-up rounding (portal.js computes in floating point, where 12.35 × 1.5 shows 18.52, not 18.53).
-// Runs after portal.js's [data-budget] handler and overwrites its figures.
+// half-up rounding (floating point would show 12.35 × 1.5 as 18.52, not 18.53).
 (function () {
   "use strict";
   function hundredths(value) {

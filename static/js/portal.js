@@ -31,28 +31,6 @@
       document.dispatchEvent(new Event("input"));
     }
   });
-  // Budget lines: amount = unit price × quantity, and the requested amount, as the user types.
-  function number(value) { var n = parseFloat(value); return isNaN(n) ? 0 : n; }
-  function recalc() {
-    var table = document.querySelector("[data-budget]");
-    if (!table) { return; }
-    var total = 0, self = 0;
-    table.querySelectorAll(".repeat-row").forEach(function (row) {
-      var price = row.querySelector("[data-field=unit_price]");
-      var qty = row.querySelector("[data-field=quantity]");
-      var own = row.querySelector("[data-field=self_funded]");
-      var out = row.querySelector("[data-field=amount]");
-      var amount = Math.round(number(price && price.value) * number(qty && qty.value) * 100) / 100;
-      if (out) { out.textContent = amount.toFixed(2); }
-      total += amount; self += number(own && own.value);
-    });
-    var fmt = function (n) { return "¥" + n.toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2}); };
-    var t = document.querySelector("[data-budget-total]"); if (t) { t.textContent = fmt(total); }
-    var s = document.querySelector("[data-budget-self]"); if (s) { s.textContent = fmt(self); }
-    var r = document.querySelector("[data-budget-requested]"); if (r) { r.textContent = fmt(total - self); }
-  }
-  document.addEventListener("input", recalc);
-  document.addEventListener("DOMContentLoaded", recalc);
   // Countdown: <span data-deadline="ISO">…</span>
   function tick() {
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
