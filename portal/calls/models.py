@@ -84,6 +84,8 @@ class Call(db.Model):
         sa.CheckConstraint("total_pool >= 0", name="positive_pool"),
         sa.CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         sa.CheckConstraint("max_applications_per_org >= 1", name="max_applications_positive"),
+        # The public list: WHERE status = … ORDER BY closes_at, id reads the index in order.
+        sa.Index("ix_calls_status_closes_at", "status", "closes_at", "id"),
     )
 
     def is_open_at(self, moment: datetime) -> bool:
