@@ -102,3 +102,18 @@ def test_anonymous_list_is_cached_briefly_and_signed_in_users_bypass_it(client, 
     login_as(make_member(OrgKind.NGO))
     assert "第二期征集" in text(client.get("/calls/"))  # signed in: always fresh
     page_cache.clear_local()
+
+
+def test_english_is_available_and_chinese_is_the_default(client, app):
+    make_call(title="把爱装进饭盒里")
+    db.session.commit()
+    chinese = text(client.get("/calls/"))
+    assert 'lang="zh-CN"' in chinese and "项目征集" in chinese and "Project calls" not in chinese
+    client.get("/language/en?next=/calls/")
+    # The fixture's app context outlives requests, and Flask-Babel caches the locale on it.
+    from flask_babel import refresh
+
+    refresh()
+    english = text(client.get("/calls/"))
+    assert 'lang="en"' in english and "Project calls" in english and "Filter" in english
+    assert "把爱装进饭盒里" in english  # content stays as entered
