@@ -11,11 +11,12 @@ from sqlalchemy.orm import selectinload
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..types import utcnow
+from ..form_errors import show_error
 from . import invitations, organizations as orgs, services
 from .forms import (AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InviteForm, LoginForm,
                     OrganizationForm, RegisterForm, RejectForm, ResetPasswordForm)
 from .models import InvitationKind, Membership, Notification, OrgKind, Organization, OrgStatus
-from .permissions import access, can_manage_org, can_verify_org, can_view_org, is_committee, require
+from .permissions import access, can_manage_org, can_verify_org, can_view_org, require
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,14 +33,6 @@ def _login_limit() -> str:
     from flask import current_app
 
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _field_error(form, exc: DomainError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        flash(exc.message, "danger")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -75,7 +68,7 @@ def register():
             user = services.register_user(form.name.data, form.email.data, form.password.data, form.phone.data)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_error(form, exc)
         else:
             login_user(user)
             flash("注册成功。", "success")
@@ -92,7 +85,7 @@ def change_password():
             services.change_password(current_user, form.current_password.data, form.password.data)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_error(form, exc)
         else:
             flash("密码已修改。", "success")
             return redirect(url_for("accounts.dashboard"))
@@ -123,7 +116,7 @@ def reset_password(token: str):
             services.reset_password(token, form.password.data)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_error(form, exc)
         else:
             flash("密码已重置，请用新密码登录。", "success")
             return redirect(url_for("accounts.login"))
@@ -189,7 +182,7 @@ def org_new():
                                              confirm_uscc=form.confirm_uscc.data)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_error(form, exc)
             form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
         else:
             flash("组织已登记，等待主办方审核。", "success")
@@ -224,7 +217,7 @@ def org_edit(org_id: int):
             orgs.update_organization(current_user, org, form.org_data(), confirm_uscc=form.confirm_uscc.data)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_error(form, exc)
             form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
         else:
             flash("组织信息已保存。", "success")
@@ -277,7 +270,7 @@ def invitation(token: str):
         except DomainError as exc:
             db.session.rollback()
             if form is not None:
-                _field_error(form, exc)
+                show_error(form, exc)
             else:
                 flash(exc.message, "danger")
         else:
@@ -351,6 +344,6 @@ def judges():
             return redirect(url_for("accounts.judges"))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_error(form, exc)
     return render_template("accounts/judges.html", form=form, judges=invitations.judges(),
                            pending=invitations.pending_invitations(InvitationKind.JUDGE))

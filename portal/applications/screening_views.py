@@ -13,6 +13,7 @@ from ..accounts.models import Membership, Organization
 from ..accounts.permissions import access, acting_user, can_screen_application, require
 from ..errors import DomainError, InvalidTransition, PermissionDenied
 from ..extensions import db
+from ..form_errors import attach_error
 from . import screening
 from .models import Application, ApplicationStatus
 from .views import bp
@@ -144,8 +145,7 @@ def screening_decide(application_id: int, decision: str):
         return redirect(url_for("applications.screening_review", application_id=application_id))
     except DomainError as exc:
         db.session.rollback()
-        if exc.field and hasattr(form, exc.field):
-            getattr(form, exc.field).errors = [exc.message]
+        if attach_error(form, exc):
             return _render_review(_load_for_review(application_id), {decision: form}, status=400)
         flash(exc.message, "error")
         return redirect(url_for("applications.screening_review", application_id=application_id))

@@ -5,7 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..accounts.models import OrgKind
 from ..accounts.permissions import access, acting_user, can_manage_call, organizations, require
-from ..errors import DomainError, ValidationFailed
+from ..errors import DomainError
+from ..form_errors import show_error
 from ..extensions import db
 from ..types import local_to_utc, to_local
 from . import services
@@ -34,16 +35,6 @@ def _values(form: CallForm) -> dict:
     }
 
 
-def _show_errors(form, exc: DomainError) -> None:
-    if isinstance(exc, ValidationFailed):
-        for field, messages in exc.errors.items():
-            getattr(form, field).errors = list(getattr(form, field).errors) + messages
-    elif exc.field and hasattr(form, exc.field):
-        getattr(form, exc.field).errors = list(getattr(form, exc.field).errors) + [exc.message]
-    else:
-        flash(exc.message, "error")
-
-
 def _save_call(form: CallForm, call: Call | None):
     """Validate, save, and attach the guidelines; returns the call or None (errors on the form)."""
     if not form.validate_on_submit():
@@ -69,7 +60,7 @@ def _save_call(form: CallForm, call: Call | None):
             services.save_guidelines(user, call, upload.filename, data)
     except DomainError as exc:
         db.session.rollback()
-        _show_errors(form, exc)
+        show_error(form, exc)
         return None
     return call
 
