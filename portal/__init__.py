@@ -60,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     def load_user(user_id: str):
         # Memberships and their organizations come with the user: every permission check reads them.
         import sqlalchemy as sa
-        from sqlalchemy.orm import joinedload, selectinload
+        from sqlalchemy.orm import selectinload
 
         from .accounts.models import Membership
 

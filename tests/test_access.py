@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.storage import storage
 
 from .conftest import login, make_test_app
-from .factories import make_application, make_call, make_member, make_org, make_user
+from .factories import make_application, make_call, make_member, make_user
 
 ROLES = ("anonymous", "ngo", "other_ngo", "company", "judge", "committee")
 EVERYONE = set(ROLES)

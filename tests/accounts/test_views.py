@@ -1,14 +1,13 @@
 import re
 
-import pytest
 
-from portal.accounts import invitations, organizations as orgs
+from portal.accounts import organizations as orgs
 from portal.accounts.models import Invitation, Membership, Notification, OrgKind, Organization, OrgStatus, User
 from portal.extensions import db
 from tests.conftest import make_test_app
 from tests.factories import PASSWORD, make_member, make_org, make_user
 
-from .test_services import BAD_CHECK, VALID, org_data
+from .test_services import BAD_CHECK, org_data
 
 
 def org_form(**kw):

@@ -292,7 +292,7 @@ def test_mine_lists_in_fixed_queries(app, client, login_as, count_queries):
 
 def test_mine_hides_other_orgs(app, client, login_as):
     user, org, call, application = ngo_setup(title="我们的项目")
-    other = make_application(title="别人的项目")
+    make_application(title="别人的项目")  # another NGO's
     db.session.commit()
     login_as(user)
     page = text(client.get("/applications/"))

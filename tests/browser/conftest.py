@@ -4,7 +4,6 @@ Screenshots go to test-artifacts/browser/. Without chromium the tests skip (fail
 """
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from pathlib import Path
