@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from ..calls.services import is_accepting_applications, region_eligible
 from .models import Application
 
 # section → the fields it holds (used for the progress indicator and to place messages)
@@ -78,11 +79,11 @@ def call_rule_errors(application: Application, now: datetime) -> dict[str, list[
     call = application.call
     org = application.organization
     errors: dict[str, list[str]] = {}
-    if not _accepting(call, now):
+    if not is_accepting_applications(call, now):
         _add(errors, "call", "本次征集当前不接受申报（未开始或已截止）。")
     if call.verified_only and not org.is_verified:
         _add(errors, "organization", "本次征集只接受已认证的组织申报，请先完成组织认证。")
-    if not _region_ok(call, org):
+    if not region_eligible(call, org):
         _add(errors, "organization", "申报组织所在地区不在本次征集的范围内。")
     if application.budget_lines:
         total = application.budget_total
@@ -118,35 +119,3 @@ def _org_count(application: Application) -> int:
             Application.status.notin_([ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]),
         )
     ) or 0
-
-
-def _accepting(call, now: datetime) -> bool:
-    try:  # the calls domain's rule, when it exists
-        from ..calls.services import is_accepting_applications
-    except ImportError:
-        return call.is_open_at(now)
-    try:
-        return bool(is_accepting_applications(call, now))
-    except TypeError:
-        return bool(is_accepting_applications(call))
-
-
-def accepting(call, now: datetime) -> bool:
-    return _accepting(call, now)
-
-
-def _region_ok(call, org) -> bool:
-    try:
-        from ..calls.services import region_eligible
-    except ImportError:
-        region_eligible = None
-    if region_eligible is not None:
-        try:
-            return bool(region_eligible(call, org))
-        except (TypeError, AttributeError):  # a different signature than (call, organization)
-            pass
-    prefixes = [p for p in (call.eligible_regions or []) if p]
-    if not prefixes:
-        return True
-    region = "/".join(part for part in (org.province, org.city, org.district) if part)
-    return any(region.startswith(p.strip("/")) for p in prefixes)

@@ -18,6 +18,7 @@ from ..calls.models import Call
 from ..errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..types import format_money, quantize, to_local, utcnow
+from ..calls.services import is_accepting_applications
 from . import rules
 from .models import (
     BUDGET_CATEGORIES,
@@ -58,7 +59,7 @@ def start_application(user: User, call: Call, org: Organization, now: datetime |
     now = now or utcnow()
     if org.kind != OrgKind.NGO or not is_member(user, org):
         raise PermissionDenied("只有公益组织的成员才能为本组织申报。")
-    if not rules.accepting(call, now):
+    if not is_accepting_applications(call, now):
         raise DomainError("本次征集当前不接受申报（未开始或已截止）。", field="call")
     application = Application(call=call, organization=org, created_by_id=user.id, status=ApplicationStatus.DRAFT)
     db.session.add(application)

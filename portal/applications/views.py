@@ -19,6 +19,7 @@ from ..calls.models import Call
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..storage import ALLOWED_TYPES, storage
+from ..calls.services import is_accepting_applications
 from . import forms, rules, services
 from .attachments import MAX_ATTACHMENTS, add_attachment, delete_attachment
 from .models import Application, ApplicationMessage, ApplicationStatus, Attachment
@@ -84,7 +85,7 @@ def start(call_id: int):
     orgs = organizations(user, OrgKind.NGO)
     form = forms.StartForm()
     form.organization_id.choices = [(o.id, o.name) for o in orgs]
-    accepting = rules.accepting(call, services.utcnow())
+    accepting = is_accepting_applications(call, services.utcnow())
     if request.method == "POST":
         org = next((o for o in orgs if o.id == form.organization_id.data), None) if len(orgs) > 1 else orgs[0]
         if org is None:
