@@ -150,3 +150,69 @@ def make_application(
 
 def call_applications(call: Call) -> list[Application]:
     return list(db.session.scalars(db.select(Application).where(Application.call_id == call.id)))
+
+
+# --- judging -------------------------------------------------------------------------------------
+
+DEFAULT_RUBRIC = [("必要性", 20), ("可行性", 20), ("创新性", 20), ("团队能力", 15), ("预算合理性", 10), ("社会效益", 15)]
+
+
+def make_round(call: Call, position: int = 1, criteria=None, **kw):
+    """A round with a rubric: `criteria` is a list of (name, max_score) or (name, max_score, weight)."""
+    from portal.calls.models import Criterion, Round, RoundStatus
+
+    defaults = dict(name=f"第{position}轮评审", status=RoundStatus.OPEN, judges_per_application=3)
+    defaults.update(kw)
+    round_ = Round(call=call, position=position, **defaults)
+    for index, spec in enumerate(criteria if criteria is not None else DEFAULT_RUBRIC):
+        name, maximum, *rest = spec
+        round_.criteria.append(Criterion(
+            position=index, name=name, max_score=Decimal(str(maximum)), weight=Decimal(str(rest[0] if rest else 1)),
+            guidance=f"{name}的评分说明",
+        ))
+    db.session.add(round_)
+    db.session.flush()
+    return round_
+
+
+def make_call_judge(call: Call, user: User | None = None):
+    from portal.judging.models import CallJudge
+
+    user = user or make_user(name="评委", is_judge=True)
+    db.session.add(CallJudge(call=call, user=user, email=user.email))
+    db.session.flush()
+    return user
+
+
+def make_entry(round_, application: Application, position: int | None = None):
+    from portal.judging.models import RoundEntry
+
+    entry = RoundEntry(round=round_, application=application, position=position if position is not None else application.id)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def make_assignment(round_, application: Application, judge: User):
+    from portal.judging.models import Assignment
+
+    assignment = Assignment(round=round_, application=application, judge=judge)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def make_sheet(round_, application: Application, judge: User, values=None, submitted: bool = True, comment: str = ""):
+    """A sheet with one score per criterion: `values` lists them in rubric order (default: 80 % of each maximum)."""
+    from portal.judging.models import Score, ScoreSheet, SheetStatus
+
+    values = values if values is not None else [c.max_score * Decimal("0.8") for c in round_.criteria]
+    sheet = ScoreSheet(
+        round=round_, application=application, judge=judge, comment=comment,
+        status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
+        submitted_at=utcnow() if submitted else None,
+    )
+    sheet.scores = [Score(criterion=c, value=Decimal(str(v))) for c, v in zip(round_.criteria, values)]
+    db.session.add(sheet)
+    db.session.flush()
+    return sheet

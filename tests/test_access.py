@@ -7,8 +7,6 @@ role and must answer as the table says (anonymous → the login page; other refu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from portal.accounts.models import OrgKind
@@ -16,20 +14,11 @@ from portal.applications.models import ApplicationMessage, ApplicationStatus, At
 from portal.extensions import db
 from portal.storage import storage
 
+from .access_common import EVERYONE, ROLES, SIGNED_IN, Rule
 from .conftest import login, make_test_app
 from .factories import make_application, make_call, make_member, make_user
-
-ROLES = ("anonymous", "ngo", "other_ngo", "company", "judge", "committee")
-EVERYONE = set(ROLES)
-SIGNED_IN = EVERYONE - {"anonymous"}
-
-
-@dataclass
-class Rule:
-    allowed: set[str]
-    method: str = "GET"
-    params: dict = field(default_factory=dict)  # URL parameter → world key
-    ok: tuple = (200, 302)  # what an allowed role may get
+from .judging.access_rules import JUDGING_ACCESS
+from .judging.world import add_judging_world
 
 
 # endpoint → Rule. World keys: call, draft_call, draft_app, submitted_app, attachment, ngo_org, …
@@ -71,6 +60,7 @@ ACCESS: dict[str, Rule] = {
     "calls.toggle_category": Rule({"committee"}, method="POST", params={"category_id": "category"}),
     "public.call_detail": Rule(EVERYONE, params={"call_id": "call"}),
     "public.call_guidelines": Rule(EVERYONE, params={"call_id": "call"}),
+    **JUDGING_ACCESS,
     "applications.mine": Rule({"ngo", "other_ngo"}),
     "applications.screening_queue": Rule({"committee"}),
     "audit.log": Rule({"committee"}),
@@ -115,7 +105,7 @@ def build_world() -> dict:
     db.session.add_all([attachment, submitted_attachment])
     db.session.add(ApplicationMessage(application=submitted_app, kind="returned", body="请补充预算说明"))
     db.session.commit()
-    return {
+    world = {
         "users": {
             "ngo": ngo_user,
             "other_ngo": other_ngo_user,
@@ -132,6 +122,7 @@ def build_world() -> dict:
         "attachment": attachment,
         "submitted_attachment": submitted_attachment,
     }
+    return add_judging_world(world)
 
 
 def url_values(rule: Rule, world: dict, arguments: set[str]) -> dict:

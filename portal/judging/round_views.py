@@ -1,0 +1,4 @@
+"""round_views (see judging.views)."""
+from __future__ import annotations
+
+from .views import bp  # noqa: F401

@@ -1,0 +1,79 @@
+"""Judging's permission questions and shared lookups; the rules themselves live in the modules
+named in judging.views (scoring, assignment, results, awards, notice …)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+
+from ..accounts.models import Membership, User
+from ..accounts.permissions import can_manage_call, is_member
+from ..calls.models import Call, Round
+from ..extensions import db
+from .models import Assignment, CallJudge, Conflict, RoundEntry
+
+
+def can_manage_judging(user: User | None, call: Call) -> bool:
+    """Set up rounds, assign judges, see every sheet and result: the call's committee."""
+    return user is not None and can_manage_call(user, call)
+
+
+def is_call_judge(user: User | None, call: Call | int) -> bool:
+    if user is None or not user.is_judge:
+        return False
+    call_id = call if isinstance(call, int) else call.id
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(CallJudge).where(CallJudge.call_id == call_id, CallJudge.user_id == user.id)
+    ) > 0
+
+
+def is_assigned(user: User | None, round_id: int, application_id: int) -> bool:
+    if user is None:
+        return False
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Assignment).where(
+            Assignment.round_id == round_id,
+            Assignment.application_id == application_id,
+            Assignment.judge_id == user.id,
+        )
+    ) > 0
+
+
+def can_view_entry(user: User | None, round_: Round, application_id: int) -> bool:
+    """The committee, or a judge assigned to this application in this round."""
+    return can_manage_judging(user, round_.call) or is_assigned(user, round_.id, application_id)
+
+
+def conflicted_org_ids(judge_ids: list[int]) -> dict[int, set[int]]:
+    """Organizations each judge must not judge: declared conflicts plus the judge's own memberships."""
+    result: dict[int, set[int]] = {judge_id: set() for judge_id in judge_ids}
+    if not judge_ids:
+        return result
+    for judge_id, org_id in db.session.execute(
+        sa.select(Conflict.judge_id, Conflict.organization_id).where(Conflict.judge_id.in_(judge_ids))
+    ):
+        result[judge_id].add(org_id)
+    for judge_id, org_id in db.session.execute(
+        sa.select(Membership.user_id, Membership.organization_id).where(Membership.user_id.in_(judge_ids))
+    ):
+        result[judge_id].add(org_id)
+    return result
+
+
+def is_conflicted(judge: User, organization_id: int) -> bool:
+    return is_member(judge, organization_id) or organization_id in conflicted_org_ids([judge.id])[judge.id]
+
+
+def get_round_or_404(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def get_entry_or_404(round_: Round, application_id: int) -> RoundEntry:
+    entry = db.session.scalar(
+        sa.select(RoundEntry).where(RoundEntry.round_id == round_.id, RoundEntry.application_id == application_id)
+    )
+    if entry is None:
+        abort(404)
+    return entry

@@ -1,0 +1,17 @@
+"""The roles and the Rule record of the access test (tests/test_access.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# "judge" is assigned to the judging world's application; "other_judge" judges the same call but not it.
+ROLES = ("anonymous", "ngo", "other_ngo", "company", "judge", "other_judge", "committee")
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+
+
+@dataclass
+class Rule:
+    allowed: set[str]
+    method: str = "GET"
+    params: dict = field(default_factory=dict)  # URL parameter → world key
+    ok: tuple = (200, 302)  # what an allowed role may get
