@@ -14,6 +14,9 @@
    bench-results/latest.json.
 
 Every server it starts is stopped (process group) even when something fails.
+5. Then benchmarks/judging.py: the committee's ranking page of 2,000 applications × 5 judges × 6
+   criteria against the raw SQL GROUP BY of its scores (skip with --no-judging).
+
 Usage: .venv/bin/python benchmarks/run.py [--rounds 3] [--duration 4] [--connections 8] [--python] [--strict]
 """
 from __future__ import annotations
@@ -336,6 +339,7 @@ def parse_args(argv=None):
     parser.add_argument("--python", action="store_true", help="use the pure-Python client even if wrk is installed")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the target is not met")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server logs)")
+    parser.add_argument("--no-judging", action="store_true", help="skip the judging ranking benchmark (benchmarks/judging.py)")
     return parser.parse_args(argv)
 
 
@@ -398,7 +402,15 @@ def main(argv=None) -> int:
         for label, measured in rounds.items():  # the median round by requests/s
             ordered = sorted(measured, key=lambda figures: figures["rps"])
             results[label] = {**ordered[len(ordered) // 2], "rps_rounds": [round(f["rps"], 1) for f in measured]}
-        return report(args, load, results, notes)
+        code = report(args, load, results, notes)
+        if not args.no_judging:  # the ranking page of 2,000 applications vs. its raw SQL (benchmarks/judging.py)
+            import judging as judging_bench
+
+            try:
+                judging_bench.run()
+            except judging_bench.JudgingBenchError as exc:
+                raise BenchError(f"judging: {exc}") from exc
+        return code
     except BenchError as exc:
         print(f"\nBENCHMARK FAILED: {exc}", file=sys.stderr)
         return 2

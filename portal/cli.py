@@ -33,3 +33,12 @@ def register_cli(app: Flask) -> None:
 
         closed = close_due_calls()
         click.echo(f"closed {len(closed)} call(s)" + "".join(f"\n  {call.code} {call.title}" for call in closed))
+
+    @app.cli.command("remind-judges")
+    def remind_judges_command() -> None:
+        """Remind judges with unfinished sheets in open rounds closing within 48 hours (run from cron)."""
+        from .judging.assignment import remind_due_rounds
+
+        done = remind_due_rounds()
+        click.echo(f"checked {len(done)} round(s)" + "".join(
+            f"\n  {round_.call.code} {round_.name}: {count} judge(s) reminded" for round_, count in done))

@@ -369,6 +369,9 @@ def load_demo(reset: bool = True) -> str:
     builder.build_people()
     builder.build_calls()
     builder.build_applications()
+    from .demo_judging import build_judging
+
+    build_judging(builder)
     db.session.commit()
     return summary()
 

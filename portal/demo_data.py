@@ -5,6 +5,8 @@ volunteer programmes); people's names, phone numbers and codes are invented.
 """
 from __future__ import annotations
 
+from .demo_data_judging import JUDGE_TITLES, JUDGES
+
 CATEGORIES = [
     "助老", "助残", "关爱儿童", "关爱外来务工人员", "环境保护", "社区治理",
     "应急救援", "文化教育", "医疗健康", "文明劝导", "禁毒与普法",
@@ -45,7 +47,8 @@ DEMO_ACCOUNTS = [
     ("待审核组织 unverified NGO", USERS["pending"]["email"], PASSWORD,
      "平湖市长红公益服务社（待审核）：只能保存草稿，不能提交"),
     ("爱心企业 sponsor", USERS["sponsor"]["email"], PASSWORD, "浙江平湖农村商业银行（已认证）"),
-    ("评委 judge", USERS["judge"]["email"], PASSWORD, "王建国，嘉兴学院社会工作系副教授"),
+    ("评委 judge", USERS["judge"]["email"], PASSWORD, "王建国，嘉兴学院社会工作系副教授：社区微公益创投初审有待评项目"),
+    *[("评委 judge", JUDGES[key]["email"], PASSWORD, JUDGE_TITLES[key]) for key in JUDGES],
 ]
 
 COMMITTEE = dict(

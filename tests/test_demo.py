@@ -41,15 +41,17 @@ def test_counts_and_states(demo):
     assert _all(User, User.is_judge.is_(True))
 
     calls = {call.code: call for call in _all(Call)}
-    assert set(calls) == {"PH2026", "PH2025"}
+    assert set(calls) == {"PH2026", "PH2025", "PHWX26", "PHCJ26"}
     assert calls["PH2026"].status == CallStatus.PUBLISHED and calls["PH2026"].is_open_at(utcnow())
-    assert calls["PH2025"].status == CallStatus.CLOSED
+    assert calls["PH2025"].status == CallStatus.FINAL
+    assert calls["PHWX26"].status == CallStatus.JUDGING
+    assert calls["PHCJ26"].status == CallStatus.NOTICE
     assert calls["PH2026"].funding_min == Decimal("10000.00") and calls["PH2026"].funding_max == Decimal("50000.00")
 
     applications = _all(Application)
-    assert len(applications) == 20
+    assert len(applications) == 33
     assert {a.status for a in applications} == set(ApplicationStatus)
-    assert {a.call.code for a in applications} == {"PH2026", "PH2025"}
+    assert {a.call.code for a in applications} == set(calls)
     assert "committee@demo.yichuang.cn" in demo
 
 
@@ -65,7 +67,7 @@ def test_uscc_codes(demo):
 
 
 def test_history_of_submitted_applications(demo):
-    for code in ("PH2026", "PH2025"):
+    for code in ("PH2026", "PH2025", "PHWX26", "PHCJ26"):
         refs = sorted(
             a.reference for a in _all(Application, Application.status != ApplicationStatus.DRAFT) if a.call.code == code
         )
@@ -131,6 +133,33 @@ def test_load_twice(app):
     load_demo(reset=True)
     load_demo(reset=True)
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 20
-    assert db.session.scalar(sa.select(sa.func.count(ApplicationVersion.id))) == 17
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 33
+    assert db.session.scalar(sa.select(sa.func.count(ApplicationVersion.id))) == 30
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == len({u.email for u in _all(User)})
+
+
+def test_judging_states_the_pages_can_show(demo):
+    """The judge has unfinished sheets in an open blind round; results rank; a notice takes objections and votes."""
+    from portal.calls.models import RoundStatus
+    from portal.judging.models import Award, Objection, ObjectionStatus, PublicNotice, ScoreSheet, SheetStatus, Vote
+    from portal.judging.results import round_results
+
+    calls = {call.code: call for call in _all(Call)}
+    autumn_round = calls["PHWX26"].rounds[0]
+    assert autumn_round.status == RoundStatus.OPEN and autumn_round.blind
+    judge = db.session.scalar(sa.select(User).where(User.email == "judge@demo.yichuang.cn"))
+    mine = _all(ScoreSheet, ScoreSheet.judge_id == judge.id, ScoreSheet.round_id == autumn_round.id)
+    assert {s.status for s in mine} == {SheetStatus.SUBMITTED, SheetStatus.DRAFT}
+    results = round_results(autumn_round)
+    assert [row.rank for row in results.rows] == list(range(1, len(results.rows) + 1))
+    assert {j.leaning for j in results.judges} >= {"harsh"}
+    spring = calls["PHCJ26"]
+    assert [r.status for r in spring.rounds] == [RoundStatus.LOCKED, RoundStatus.LOCKED]
+    final_ranking = [row.application_id for row in round_results(spring.rounds[-1]).rows]
+    awards = sorted(_all(Award, Award.call_id == spring.id), key=lambda a: a.rank)
+    assert [a.application_id for a in awards] == final_ranking[: len(awards)] and len(awards) == 4
+    notice = db.session.scalar(sa.select(PublicNotice).where(PublicNotice.call_id == spring.id))
+    assert notice.vote_enabled and notice.starts_at < utcnow() < notice.ends_at
+    assert {o.status for o in _all(Objection, Objection.notice_id == notice.id)} == {ObjectionStatus.PENDING, ObjectionStatus.DISMISSED}
+    assert _all(Vote, Vote.notice_id == notice.id)
+    assert _all(Award, Award.call_id == calls["PH2025"].id)

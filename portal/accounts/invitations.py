@@ -99,6 +99,7 @@ def accept_invitation(token: str, user: User | None = None, name: str | None = N
     else:
         user.is_judge = True
     invitation.accepted_at = utcnow()
+    user.email_confirmed_at = user.email_confirmed_at or invitation.accepted_at  # the emailed link proves the address
     record(user, f"invitation.{invitation.kind.value}_accepted", invitation, f"{user.email} 接受邀请",
            {"organization_id": invitation.organization_id})
     db.session.commit()

@@ -111,6 +111,7 @@ def reset_password(token: str, new: str) -> User:
     if len(new or "") < 8:
         raise DomainError("密码至少 8 位。", field="password")
     user.set_password(new)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()  # the emailed link proves the address
     record(user, "user.password_reset", user, "通过邮件链接重置密码")
     db.session.commit()
     return user

@@ -347,3 +347,6 @@ def judges():
             show_error(form, exc)
     return render_template("accounts/judges.html", form=form, judges=invitations.judges(),
                            pending=invitations.pending_invitations(InvitationKind.JUDGE))
+
+
+from . import email_confirmation  # noqa: E402,F401 - its routes register on bp

@@ -1,4 +1,289 @@
-"""judge_views (see judging.views)."""
+"""Judges of a call, conflicts (回避), assignment and reminders.
+
+Committee: "评委与分配" — a call's judges (invite, remove, loads, conflicts) and each round's
+assignment (by hand, automatic, reminders). Judges: "回避声明" — declare and withdraw conflicts.
+Removing a started score sheet always goes through a confirmation page (confirm_unassign.html).
+"""
 from __future__ import annotations
 
-from .views import bp  # noqa: F401
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..accounts.models import User
+from ..accounts.permissions import access, acting_user, require
+from ..applications.models import Application
+from ..calls.models import Call, RoundStatus
+from ..errors import DomainError, PermissionDenied
+from ..extensions import db
+from ..form_errors import show_error
+from . import assignment as assigning
+from . import judges as judging
+from .models import Assignment, CallJudge, Conflict
+from .services import can_manage_judging, get_round_or_404
+from .views import bp
+
+
+class InviteJudgeForm(FlaskForm):
+    email = EmailField("评委邮箱", validators=[DataRequired("请填写评委邮箱。"), Email("请输入有效的电子邮箱。"),
+                                             Length(max=254, message="邮箱过长。")])
+    name = StringField("姓名（可选）", validators=[Optional(), Length(max=judging.NAME_MAX, message="姓名过长。")])
+
+
+class ConflictForm(FlaskForm):
+    reason = TextAreaField("回避理由", validators=[
+        DataRequired("请填写回避理由。"), Length(max=judging.REASON_MAX, message=f"不能超过 {judging.REASON_MAX} 个字。")])
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _int_field(name: str) -> int | None:
+    try:
+        value = int(request.form.get(name, ""))
+    except ValueError:
+        return None
+    return value if 0 < value < 2**31 else None
+
+
+def _managed_call(call_id: int) -> Call:
+    call = db.get_or_404(Call, call_id)
+    require(can_manage_judging(acting_user(), call))
+    return call
+
+
+def _managed_round(round_id: int):
+    round_ = get_round_or_404(round_id)
+    require(can_manage_judging(acting_user(), round_.call))
+    return round_
+
+
+def _home_link() -> str:
+    return url_for("judging.judge_home", _external=True)
+
+
+def _round_link(round_) -> str:
+    return url_for("judging.judge_round", round_id=round_.id, _external=True)
+
+
+def _confirmed() -> bool:
+    return request.form.get("confirmed") == "1"
+
+
+# --- a call's judges -----------------------------------------------------------------------------
+
+def _render_judges(call: Call, form: InviteJudgeForm | None = None, status: int = 200):
+    judging.bind_call_judges(call)
+    call_judges = judging.call_judges(call)
+    bound = [cj.user for cj in call_judges if cj.user is not None]
+    round_ids = [r.id for r in call.rounds]
+    return render_template(
+        "judging/judges.html", call=call, form=form or InviteJudgeForm(formdata=None),
+        call_judges=call_judges, loads=judging.judge_loads([u.id for u in bound], round_ids),
+        conflicts=judging.call_conflicts(call, bound),
+    ), status
+
+
+@bp.route("/calls/<int:call_id>/judges")
+@access("committee")
+def call_judges(call_id: int):
+    return _render_judges(_managed_call(call_id))
+
+
+@bp.route("/calls/<int:call_id>/judges/invite", methods=["POST"])
+@access("committee")
+def judge_invite(call_id: int):
+    call = _managed_call(call_id)
+    form = InviteJudgeForm()
+    if not form.validate():
+        return _render_judges(call, form, 400)
+    try:
+        call_judge = judging.invite_judge_to_call(
+            acting_user(), call, form.email.data, form.name.data,
+            lambda token: url_for("accounts.invitation", token=token, _external=True), list_link=_home_link())
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:
+        db.session.rollback()
+        show_error(form, exc)
+        return _render_judges(call, form, 400)
+    if call_judge.user_id:
+        flash(f"已将 {call_judge.email} 加入本征集的评委，并已通知。", "success")
+    else:
+        flash(f"已向 {call_judge.email} 发送评审邀请，对方接受后即成为本征集的评委。", "success")
+    return redirect(url_for("judging.call_judges", call_id=call.id))
+
+
+@bp.route("/calls/<int:call_id>/judges/remove", methods=["POST"])
+@access("committee")
+def judge_remove(call_id: int):
+    call = _managed_call(call_id)
+    call_judge_id = _int_field("call_judge_id")
+    call_judge = db.session.get(CallJudge, call_judge_id) if call_judge_id else None
+    if call_judge is None or call_judge.call_id != call.id:
+        flash("请选择要移除的评委。", "error")
+        return redirect(url_for("judging.call_judges", call_id=call.id))
+    who = call_judge.user.display_name if call_judge.user else call_judge.email
+    try:
+        judging.remove_judge_from_call(acting_user(), call_judge, confirmed=_confirmed())
+    except judging.NeedsConfirmation as exc:
+        db.session.rollback()
+        return render_template(
+            "judging/confirm_unassign.html", title=f"移除评委 {who}", message=exc.message, sheets=exc.sheets,
+            action=url_for("judging.judge_remove", call_id=call.id), fields={"call_judge_id": call_judge.id},
+            cancel_url=url_for("judging.call_judges", call_id=call.id),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"已将 {who} 移出本征集的评委。", "success")
+    return redirect(url_for("judging.call_judges", call_id=call.id))
+
+
+# --- a round's assignment ------------------------------------------------------------------------
+
+def _render_assignment(round_, plan=None, status: int = 200):
+    overview = assigning.round_overview(round_)
+    titles = {row.entry.application_id: row.entry.application for row in overview.rows}
+    unassigned = [(titles.get(app_id), reason) for app_id, reason in plan.unassigned] if plan else None
+    return render_template(
+        "judging/assignment.html", round=round_, call=round_.call, overview=overview, plan=plan,
+        unassigned=unassigned, editable=round_.status != RoundStatus.LOCKED, RoundStatus=RoundStatus,
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>/assignment")
+@access("committee")
+def round_assignment(round_id: int):
+    round_ = _managed_round(round_id)
+    judging.bind_call_judges(round_.call)
+    return _render_assignment(round_)
+
+
+@bp.route("/rounds/<int:round_id>/assignment/auto", methods=["POST"])
+@access("committee")
+def assignment_auto(round_id: int):
+    round_ = _managed_round(round_id)
+    try:
+        plan = assigning.auto_assign(acting_user(), round_, link=_round_link(round_))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("judging.round_assignment", round_id=round_.id))
+    flash(f"自动分配完成：新增 {len(plan.pairs)} 条分配。"
+          + (f"有 {len(plan.unassigned)} 个项目评委不足，见下方说明。" if plan.unassigned else ""),
+          "warning" if plan.unassigned else "success")
+    return _render_assignment(round_, plan)
+
+
+@bp.route("/rounds/<int:round_id>/assignment/add", methods=["POST"])
+@access("committee")
+def assignment_add(round_id: int):
+    round_ = _managed_round(round_id)
+    application_id, judge_id = _int_field("application_id"), _int_field("judge_id")
+    application = db.session.get(Application, application_id) if application_id else None
+    judge = db.session.get(User, judge_id) if judge_id else None
+    if application is None or judge is None:
+        flash("请选择项目和评委。", "error")
+        return redirect(url_for("judging.round_assignment", round_id=round_.id))
+    try:
+        assigning.assign(acting_user(), round_, application, judge, link=_round_link(round_))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"已将“{application.reference or application.title}”分配给 {judge.display_name}。", "success")
+    return redirect(url_for("judging.round_assignment", round_id=round_.id) + f"#entry-{application.id}")
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
+@access("committee")
+def assignment_remove(assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    round_ = _managed_round(assignment.round_id)
+    back = url_for("judging.round_assignment", round_id=round_.id) + f"#entry-{assignment.application_id}"
+    judge_name = assignment.judge.display_name
+    try:
+        assigning.unassign(acting_user(), assignment, confirmed=_confirmed())
+    except judging.NeedsConfirmation as exc:
+        db.session.rollback()
+        application = assignment.application
+        return render_template(
+            "judging/confirm_unassign.html",
+            title=f"取消分配：{judge_name} · {application.reference or application.title}",
+            message=exc.message, sheets=exc.sheets,
+            action=url_for("judging.assignment_remove", assignment_id=assignment.id), fields={},
+            cancel_url=back,
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"已取消 {judge_name} 的这项分配。", "success")
+    return redirect(back)
+
+
+@bp.route("/rounds/<int:round_id>/assignment/remind", methods=["POST"])
+@access("committee")
+def assignment_remind(round_id: int):
+    round_ = _managed_round(round_id)
+    try:
+        count = assigning.remind_unfinished(acting_user(), round_, link=_round_link(round_))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(f"已提醒 {count} 位未完成评分的评委。" if count else "所有评委都已提交评分，无需提醒。", "success")
+    return redirect(url_for("judging.round_assignment", round_id=round_.id))
+
+
+# --- the judge's conflicts -----------------------------------------------------------------------
+
+def _render_conflicts(form: ConflictForm | None = None, selected: int | None = None, status: int = 200):
+    user = acting_user()
+    judging.bind_pending_judges(user)
+    rows = judging.conflicted_organizations(user)
+    taken = {row.organization.id for row in rows}
+    return render_template(
+        "judging/conflicts.html", rows=rows, form=form or ConflictForm(formdata=None), selected=selected,
+        organizations=[o for o in judging.applicant_organizations(user) if o.id not in taken],
+    ), status
+
+
+@bp.route("/conflicts")
+@access("judge")
+def my_conflicts():
+    return _render_conflicts()
+
+
+@bp.route("/conflicts/declare", methods=["POST"])
+@access("judge")
+def conflict_declare():
+    form = ConflictForm()
+    organization_id = _int_field("organization_id")
+    if not form.validate():
+        return _render_conflicts(form, organization_id, 400)
+    try:
+        _conflict, kept = judging.declare_conflict(acting_user(), organization_id, form.reason.data)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:
+        db.session.rollback()
+        show_error(form, exc)
+        return _render_conflicts(form, organization_id, 400)
+    flash("已登记回避声明。" + (f"您已开始评分的 {len(kept)} 个项目将由组委会处理。" if kept else ""), "success")
+    return redirect(url_for("judging.my_conflicts"))
+
+
+@bp.route("/conflicts/withdraw", methods=["POST"])
+@access("judge")
+def conflict_withdraw():
+    conflict_id = _int_field("conflict_id")
+    conflict = db.session.get(Conflict, conflict_id) if conflict_id else None
+    if conflict is None or conflict.judge_id != acting_user().id:
+        flash("没有找到这条回避声明。", "error")
+        return redirect(url_for("judging.my_conflicts"))
+    judging.withdraw_conflict(acting_user(), conflict)
+    flash("已撤回回避声明。", "success")
+    return redirect(url_for("judging.my_conflicts"))

@@ -1,4 +1,130 @@
-"""live_views (see judging.views)."""
+"""Live pitch views (决赛路演): the committee's stage screen and its controls, the judges' phone
+sheet, and the JSON state both poll (static/js/live.js, once a second)."""
 from __future__ import annotations
 
-from .views import bp  # noqa: F401
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+
+from ..accounts.permissions import access, acting_user, require
+from ..calls.models import Round, RoundKind
+from ..errors import DomainError, PermissionDenied, ValidationFailed
+from ..extensions import db
+from . import live
+from .models import RoundEntry
+from .scoring import field_name, save_sheet
+from .services import can_manage_judging, get_round_or_404
+from .views import bp
+
+CONTROLS = {"next": live.next_entry, "previous": live.previous_entry, "restart": live.restart_timer}
+
+
+def _pitch_round_or_404(round_id: int) -> Round:
+    round_ = get_round_or_404(round_id)
+    if round_.kind != RoundKind.PITCH:
+        abort(404)
+    return round_
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _state_or_403(round_: Round, as_judge: bool = False) -> dict:
+    try:
+        return live.stage_state(round_, acting_user(), as_judge=as_judge)
+    except PermissionDenied:
+        abort(403)
+
+
+@bp.route("/rounds/<int:round_id>/live")
+@access("committee")
+def live_stage(round_id: int):
+    round_ = _pitch_round_or_404(round_id)
+    require(can_manage_judging(acting_user(), round_.call))
+    return render_template("judging/live_stage.html", round_=round_, state=_state_or_403(round_))
+
+
+@bp.route("/rounds/<int:round_id>/live/judge")
+@access("judge")
+def live_judge(round_id: int):
+    round_ = _pitch_round_or_404(round_id)
+    state = _state_or_403(round_, as_judge=True)
+    criteria = [(criterion, field_name(criterion)) for criterion in round_.criteria]
+    return render_template("judging/live_judge.html", round_=round_, state=state, criteria=criteria)
+
+
+@bp.route("/rounds/<int:round_id>/live/state")
+@access("user")
+def live_state(round_id: int):
+    round_ = _pitch_round_or_404(round_id)
+    response = jsonify(_state_or_403(round_, as_judge=request.args.get("as") == "judge"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _control_answer(round_: Round, error: str | None = None):
+    if _wants_json():
+        state = live.stage_state(round_, acting_user())
+        return jsonify({"ok": error is None, "message": error, "state": state}), (409 if error else 200)
+    if error:
+        flash(error, "error")
+    return redirect(url_for("judging.live_stage", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/live/<any(next, previous, restart):action>", methods=["POST"])
+@access("committee")
+def live_control(round_id: int, action: str):
+    round_ = _pitch_round_or_404(round_id)
+    require(can_manage_judging(acting_user(), round_.call))
+    try:
+        CONTROLS[action](acting_user(), round_)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:
+        db.session.rollback()
+        return _control_answer(round_, exc.message)
+    return _control_answer(round_)
+
+
+@bp.route("/rounds/<int:round_id>/live/start", methods=["POST"])
+@access("committee")
+def live_start(round_id: int):
+    round_ = _pitch_round_or_404(round_id)
+    require(can_manage_judging(acting_user(), round_.call))
+    entry_id = request.form.get("entry_id", "")
+    entry = db.session.get(RoundEntry, int(entry_id)) if entry_id.isdigit() and len(entry_id) < 10 else None
+    if entry is None or entry.round_id != round_.id:
+        return _control_answer(round_, "请从路演顺序中选择项目。")
+    try:
+        live.start_stage(acting_user(), round_, entry)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:
+        db.session.rollback()
+        return _control_answer(round_, exc.message)
+    return _control_answer(round_)
+
+
+@bp.route("/rounds/<int:round_id>/live/sheet/<int:application_id>", methods=["POST"])
+@access("judge")
+def live_sheet(round_id: int, application_id: int):
+    """A judge's sheet from the phone page: JSON in and out (the page never reloads)."""
+    round_ = _pitch_round_or_404(round_id)
+    entry = db.session.scalar(
+        db.select(RoundEntry).where(RoundEntry.round_id == round_.id, RoundEntry.application_id == application_id)
+    )
+    if entry is None:
+        abort(404)
+    values = {c.id: request.form.get(field_name(c), "")[:40] for c in round_.criteria}
+    submit = request.form.get("action") == "submit"
+    try:
+        sheet = save_sheet(acting_user(), round_, entry.application, values, request.form.get("comment", ""), submit)
+    except PermissionDenied as exc:
+        return jsonify({"ok": False, "message": exc.message}), 403
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return jsonify({"ok": False, "message": exc.message, "errors": exc.errors}), 400
+    except DomainError as exc:
+        db.session.rollback()
+        return jsonify({"ok": False, "message": exc.message}), 409
+    message = "评分已提交。" if submit else "草稿已保存。"
+    return jsonify({"ok": True, "message": message, "status": sheet.status.value, "label": sheet.status.label})

@@ -1,4 +1,152 @@
-"""results_views (see judging.views)."""
+"""The committee's results of a round: ranking with flags and judges' statistics, what-if without a
+judge, locking, advancing into the next round and the Excel export (on the judging blueprint)."""
 from __future__ import annotations
 
-from .views import bp  # noqa: F401
+from dataclasses import dataclass
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from ..accounts.permissions import access, acting_user, require
+from ..calls.models import Round, RoundStatus
+from ..errors import DomainError, PermissionDenied
+from ..extensions import db
+from ..pagination import PageNumbers
+from . import advancement, export
+from .aggregation import money2
+from .services import can_manage_judging, get_round_or_404
+from .views import bp
+
+PER_PAGE = 100  # the ranking is computed over every application and shown a page at a time
+
+
+@dataclass
+class RowsPage(PageNumbers):
+    rows: list
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+
+
+def _page_of(rows: list) -> RowsPage:
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = RowsPage(rows=[], total=len(rows), page=1)
+    page.page = min(max(number, 1), page.pages)
+    start = (page.page - 1) * PER_PAGE
+    page.rows = rows[start:start + PER_PAGE]
+    return page
+
+
+def _managed_round(round_id: int) -> Round:
+    round_ = get_round_or_404(round_id)
+    require(can_manage_judging(acting_user(), round_.call))
+    return round_
+
+
+def _round_results(round_: Round, **kw):
+    from .results import round_results  # RESULTS-CORE's module (judging-contracts.md)
+
+    return round_results(round_, **kw)
+
+
+def _sd_text(round_: Round) -> str:
+    return f"{round_.outlier_sd.normalize():f}"
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@access("committee")
+def results(round_id: int):
+    round_ = _managed_round(round_id)
+    outcome = _round_results(round_)
+    page = _page_of(outcome.rows)
+    proposed = advancement.proposed_advancers(outcome)
+    on_page = {row.application_id for row in page.rows}
+    advanced = {row.application_id for row in outcome.rows if row.advanced}
+    target = advancement.next_round(round_)
+    return render_template(
+        "judging/results.html",
+        round=round_,
+        results=outcome,
+        page=page,
+        proposed=set(proposed),
+        # proposals on other pages travel with the advance form in one hidden field
+        elsewhere=[app_id for app_id in proposed if app_id not in on_page and app_id not in advanced],
+        next_round=target,
+        can_lock=round_.status == RoundStatus.OPEN,
+        can_advance=round_.status == RoundStatus.LOCKED and target is not None,
+        drafts=sum(judge.drafts for judge in outcome.judges),
+        outlier_text=f"偏离其他评委超过 {_sd_text(round_)} 个标准差",
+        two=money2,  # a sheet total is exact (up to four places); shown, like the export, at 0.01
+    )
+
+
+@bp.route("/rounds/<int:round_id>/results/what-if")
+@access("committee")
+def results_what_if(round_id: int):
+    round_ = _managed_round(round_id)
+    from .results import what_if_without
+
+    try:
+        judge_id = int(request.args.get("without", ""))
+    except ValueError:
+        judge_id = None
+    judges = {judge.judge_id: judge for judge in _round_results(round_).judges}
+    if judge_id not in judges:
+        flash("请选择要去掉的评委。", "warning")
+        return redirect(url_for("judging.results", round_id=round_id))
+    changes = what_if_without(round_, judge_id)  # rank or aggregate changed, in the new rank order
+    return render_template(
+        "judging/results_what_if.html", round=round_, judge=judges[judge_id], judges=list(judges.values()),
+        page=_page_of(changes), moved=sum(change.rank_before != change.rank_after for change in changes),
+        total=len(changes),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/results.xlsx")
+@access("committee")
+def results_export(round_id: int):
+    round_ = _managed_round(round_id)
+    body = export.round_workbook(round_)
+    response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = export.content_disposition(
+        export.download_name(round_), f"round-{round_.id}-results.xlsx"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _run(service, round_: Round, *args):
+    """Call a service; refusals become a flash message. True when it went through."""
+    try:
+        return service(acting_user(), round_, *args), True
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:  # InvalidTransition included
+        db.session.rollback()
+        flash(exc.message, "error")
+    return None, False
+
+
+@bp.route("/rounds/<int:round_id>/lock", methods=["POST"])
+@access("committee")
+def results_lock(round_id: int):
+    round_ = _managed_round(round_id)
+    _, ok = _run(advancement.lock_round, round_)
+    if ok:
+        flash(f"“{round_.name}”已锁定，评分不能再修改，排名已记录。", "success")
+    return redirect(url_for("judging.results", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/advance", methods=["POST"])
+@access("committee")
+def results_advance(round_id: int):
+    round_ = _managed_round(round_id)
+    ids = [raw for raw in request.form.getlist("application_id") if raw.strip()]
+    if request.form.get("include_elsewhere") == "1":
+        ids += [raw for raw in request.form.get("elsewhere", "").split(",") if raw.strip()]
+    added, ok = _run(advancement.advance, round_, ids)
+    if ok:
+        flash(f"已晋级 {added} 个项目到下一轮。" if added else "所选项目都已在下一轮中。", "success")
+    return redirect(url_for("judging.results", round_id=round_id, page=request.form.get("page") or None))

@@ -36,10 +36,11 @@ def parse_score(raw, criterion: Criterion, required: bool) -> tuple[Decimal | No
         return None, "请输入数字。"
     if not value.is_finite():
         return None, "请输入数字。"
-    if value != value.quantize(TWO_PLACES, rounding="ROUND_DOWN"):
-        return None, "最多保留两位小数。"
+    # Bounds first: quantizing a huge number would overflow the decimal context.
     if value < 0 or value > criterion.max_score:
         return None, f"应在 0 到 {criterion.max_score.normalize():f} 之间。"
+    if value != value.quantize(TWO_PLACES, rounding="ROUND_DOWN"):
+        return None, "最多保留两位小数。"
     return value, None
 
 

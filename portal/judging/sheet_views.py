@@ -1,4 +1,282 @@
-"""sheet_views (see judging.views)."""
+"""The judge's side of online review (网络评审): their calls and progress, a round's list, the score
+sheet beside the (blind) application, and the application's attachments and PDF for judges.
+
+A judge reaches only what they are assigned to; anything else answers 404 so that its existence is
+not revealed. In a blind round nothing on these pages names the applicant organization or its people.
+"""
 from __future__ import annotations
 
-from .views import bp  # noqa: F401
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
+from wtforms import StringField, TextAreaField
+
+from ..accounts.models import Organization
+from ..accounts.permissions import access, acting_user
+from ..applications.models import Application, Attachment
+from ..calls.models import Call, Round, RoundKind, RoundStatus
+from ..errors import DomainError, PermissionDenied, ValidationFailed
+from ..extensions import db
+from ..form_errors import show_error
+from ..storage import ALLOWED_TYPES, storage
+from ..types import utcnow
+from .models import Assignment, CallJudge, ScoreSheet, SheetStatus
+from .scoring import COMMENT_MAX, field_name, judge_round_sheets, save_sheet, sheet_for, sheet_total
+from .services import can_view_entry, get_entry_or_404, get_round_or_404, is_assigned, is_call_judge
+from .views import bp
+
+SHOWN_ROUND_STATES = (RoundStatus.OPEN, RoundStatus.LOCKED)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _bind_pending_judges(user) -> None:
+    """Link invitations sent to this judge's email before they had an account (JUDGES' service)."""
+    try:
+        from . import judges
+    except ImportError:
+        return
+    bind = getattr(judges, "bind_pending_judges", None)
+    if bind is not None:
+        bind(user)
+
+
+def _strip_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def sheet_form_class(criteria):
+    """A FlaskForm (CSRF on) with one text field per criterion, named like save_sheet's error keys."""
+
+    class SheetForm(FlaskForm):
+        comment = TextAreaField("评语", filters=[_strip_nul])
+
+    for criterion in criteria:
+        setattr(SheetForm, field_name(criterion), StringField(criterion.name, filters=[_strip_nul]))
+    return SheetForm
+
+
+def _plain(value) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def scoring_notice(round_: Round) -> str | None:
+    """Why the sheet is read-only now, or None while the judge may score."""
+    if round_.status == RoundStatus.LOCKED:
+        return "本轮已锁定，评分不能再修改。"
+    if round_.is_scoring_open_at(utcnow()):
+        return None
+    if round_.status == RoundStatus.OPEN and round_.closes_at is not None and utcnow() >= round_.closes_at:
+        return "本轮评分已截止，评分表只读。"
+    return "本轮评分尚未开放，评分表暂时只读。"
+
+
+def _viewable_entry(round_id: int, application_id: int) -> tuple[Round, Application]:
+    """The round and application for an assigned judge or the call's committee; 404 for anyone else."""
+    round_ = get_round_or_404(round_id)
+    if not can_view_entry(acting_user(), round_, application_id):
+        abort(404)
+    get_entry_or_404(round_, application_id)
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    return round_, application
+
+
+def neutral_attachment_name(index: int, attachment: Attachment) -> str:
+    return f"附件{index}.{attachment.kind}"
+
+
+# --- judge home --------------------------------------------------------------------------------
+
+@bp.route("/review")
+@access("judge")
+def judge_home():
+    user = acting_user()
+    _bind_pending_judges(user)
+    invitations = list(db.session.scalars(
+        sa.select(CallJudge).options(joinedload(CallJudge.call))
+        .where(CallJudge.user_id == user.id).order_by(CallJudge.invited_at.desc(), CallJudge.id.desc())
+    ))
+    calls: list[Call] = list({i.call_id: i.call for i in invitations}.values())
+    rounds_by_call: dict[int, list[Round]] = {call.id: [] for call in calls}
+    progress: dict[int, dict] = {}
+    if calls:
+        rounds = list(db.session.scalars(
+            sa.select(Round).where(Round.call_id.in_(rounds_by_call), Round.status.in_(SHOWN_ROUND_STATES))
+            .order_by(Round.call_id, Round.position)
+        ))
+        for round_ in rounds:
+            rounds_by_call[round_.call_id].append(round_)
+        progress = _progress(user, [r.id for r in rounds])
+    return render_template(
+        "judging/judge_home.html", calls=calls, rounds_by_call=rounds_by_call, progress=progress,
+        live_endpoint="judging.live_judge" in current_app.view_functions, RoundKind=RoundKind, RoundStatus=RoundStatus,
+    )
+
+
+def _progress(user, round_ids: list[int]) -> dict[int, dict]:
+    """round id → assigned / submitted / draft counts of this judge (one GROUP BY)."""
+    if not round_ids:
+        return {}
+    submitted = sa.func.sum(sa.case((ScoreSheet.status == SheetStatus.SUBMITTED, 1), else_=0))
+    drafts = sa.func.sum(sa.case((ScoreSheet.status == SheetStatus.DRAFT, 1), else_=0))
+    query = (
+        sa.select(Assignment.round_id, sa.func.count(Assignment.id), submitted, drafts)
+        .outerjoin(ScoreSheet, sa.and_(
+            ScoreSheet.round_id == Assignment.round_id, ScoreSheet.application_id == Assignment.application_id,
+            ScoreSheet.judge_id == Assignment.judge_id,
+        ))
+        .where(Assignment.judge_id == user.id, Assignment.round_id.in_(round_ids))
+        .group_by(Assignment.round_id)
+    )
+    result = {round_id: {"assigned": 0, "submitted": 0, "drafts": 0} for round_id in round_ids}
+    for round_id, assigned, done, draft in db.session.execute(query):
+        result[round_id] = {"assigned": assigned, "submitted": int(done or 0), "drafts": int(draft or 0)}
+    return result
+
+
+# --- a round's list ----------------------------------------------------------------------------
+
+@bp.route("/review/rounds/<int:round_id>")
+@access("judge")
+def judge_round(round_id: int):
+    user = acting_user()
+    round_ = get_round_or_404(round_id)
+    rows = judge_round_sheets(user, round_)
+    if not rows and not is_call_judge(user, round_.call):
+        abort(404)
+    org_names: dict[int, str] = {}
+    if not round_.blind:
+        org_ids = {assignment.application.organization_id for assignment, _ in rows}
+        if org_ids:
+            org_names = dict(db.session.execute(
+                sa.select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all())
+    items = [
+        {
+            "application": assignment.application,
+            "sheet": sheet,
+            "total": sheet_total(sheet) if sheet is not None and sheet.scores else None,
+        }
+        for assignment, sheet in rows
+    ]
+    submitted = sum(1 for item in items if item["sheet"] and item["sheet"].status == SheetStatus.SUBMITTED)
+    return render_template(
+        "judging/judge_round.html", round_=round_, items=items, submitted=submitted, org_names=org_names,
+        notice=scoring_notice(round_), SheetStatus=SheetStatus,
+    )
+
+
+# --- the score sheet ---------------------------------------------------------------------------
+
+@bp.route("/review/rounds/<int:round_id>/applications/<int:application_id>", methods=["GET", "POST"])
+@access("judge")
+def score_sheet(round_id: int, application_id: int):
+    user = acting_user()
+    round_ = get_round_or_404(round_id)
+    if not is_assigned(user, round_.id, application_id):
+        abort(404)
+    application = db.get_or_404(Application, application_id)
+    criteria = list(round_.criteria)
+    form_class = sheet_form_class(criteria)
+    here = url_for("judging.score_sheet", round_id=round_.id, application_id=application.id)
+    status = 200
+    if request.method == "POST":
+        form = form_class()
+        if not form.validate():
+            flash("页面已过期，请刷新后重新提交。", "error")  # only the CSRF token is validated here
+            status = 400
+        else:
+            values = {c.id: form[field_name(c)].data for c in criteria}
+            submit = request.form.get("action") == "submit"
+            try:
+                save_sheet(user, round_, application, values, form.comment.data or "", submit=submit)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                show_error(form, exc)
+                status = 400
+            except PermissionDenied:
+                db.session.rollback()
+                abort(404)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                return redirect(here)
+            else:
+                if not submit:
+                    flash("评分草稿已保存。", "success")
+                    return redirect(here)
+                flash("评分已提交。截止前仍可修改。", "success")
+                return redirect(_next_unsubmitted(user, round_, application.id))
+    else:
+        form = form_class(formdata=None, data=_initial(sheet_for(user, round_, application), criteria))
+    sheet = sheet_for(user, round_, application)
+    return render_template(
+        "judging/score_sheet.html", round_=round_, application=application, sheet=sheet, form=form,
+        criteria=criteria, field_name=field_name, notice=scoring_notice(round_), comment_max=COMMENT_MAX,
+        total=sheet_total(sheet) if sheet is not None else None, hide_identity=round_.blind,
+        attachment_url=lambda attachment: url_for(
+            "judging.entry_attachment", round_id=round_.id, application_id=application.id, attachment_id=attachment.id),
+        SheetStatus=SheetStatus,
+    ), status
+
+
+def _initial(sheet: ScoreSheet | None, criteria) -> dict:
+    if sheet is None:
+        return {}
+    by_criterion = {score.criterion_id: score.value for score in sheet.scores}
+    data = {field_name(c): _plain(by_criterion.get(c.id)) for c in criteria}
+    data["comment"] = sheet.comment
+    return data
+
+
+def _next_unsubmitted(user, round_: Round, after_application_id: int) -> str:
+    """The next application in running order the judge has not submitted, else the round's list."""
+    rows = judge_round_sheets(user, round_)
+    ids = [assignment.application_id for assignment, _ in rows]
+    start = ids.index(after_application_id) + 1 if after_application_id in ids else 0
+    for assignment, sheet in rows[start:] + rows[:start]:
+        if assignment.application_id != after_application_id and (sheet is None or sheet.status != SheetStatus.SUBMITTED):
+            return url_for("judging.score_sheet", round_id=round_.id, application_id=assignment.application_id)
+    return url_for("judging.judge_round", round_id=round_.id)
+
+
+# --- attachments and PDF for judges ------------------------------------------------------------
+
+@bp.route("/review/rounds/<int:round_id>/applications/<int:application_id>/attachments/<int:attachment_id>")
+@access("user")
+def entry_attachment(round_id: int, application_id: int, attachment_id: int):
+    round_, application = _viewable_entry(round_id, application_id)
+    attachments = list(application.attachments)
+    index, item = next(((i, a) for i, a in enumerate(attachments, 1) if a.id == attachment_id), (None, None))
+    if item is None:
+        abort(404)
+    try:
+        data = storage().read(item.storage_key)
+    except (FileNotFoundError, DomainError):
+        abort(404)
+    name = neutral_attachment_name(index, item) if round_.blind else item.filename
+    response = Response(data, mimetype=ALLOWED_TYPES.get(item.kind, "application/octet-stream"))
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/review/rounds/<int:round_id>/applications/<int:application_id>/pdf")
+@access("user")
+def entry_pdf(round_id: int, application_id: int):
+    from ..pdf import PdfFontError, render_pdf
+
+    round_, application = _viewable_entry(round_id, application_id)
+    try:
+        data = render_pdf("applications/pdf.html", application=application, hide_identity=round_.blind)
+    except PdfFontError as exc:
+        return render_template("errors/error.html", code=503, title="暂时无法生成 PDF", text=exc.message), 503
+    name = f"申报书-{application.reference or application.id}.pdf"
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

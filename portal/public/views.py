@@ -114,3 +114,6 @@ def set_language(lang: str):
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("public.home")
     return redirect(target)
+
+
+from . import notice_views  # noqa: E402,F401 - the results page (公示) registers on bp

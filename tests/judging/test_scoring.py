@@ -97,3 +97,10 @@ def test_judge_list_comes_in_running_order_with_sheets(setup, count_queries):
     rows = scoring.judge_round_sheets(judge, round_)
     assert [a.application_id for a, _ in rows] == [second.id, application.id]
     assert rows[0][1] is None and rows[1][1].status == SheetStatus.DRAFT
+
+
+def test_absurd_numbers_are_field_errors_not_crashes(setup):
+    round_, application, judge, c1, c2 = setup
+    with pytest.raises(ValidationFailed) as failure:
+        scoring.save_sheet(judge, round_, application, {c1.id: "9" * 40, c2.id: "1e999999"}, "", submit=True)
+    assert failure.value.errors == {f"c{c1.id}": ["应在 0 到 20 之间。"], f"c{c2.id}": ["应在 0 到 30 之间。"]}

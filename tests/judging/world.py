@@ -50,6 +50,15 @@ def add_judging_world(world: dict) -> dict:
     other_sheet = make_sheet(round1, other_app, users["other_judge"])
     tier = AwardTier(call=call, position=0, name="一等奖", places=1, amount=Decimal("50000.00"))
     db.session.add(tier)
+    # An OPEN live pitch (its own call, so the rounds above keep their states): judge scores live_app.
+    live_call = make_call(committee=committee, status=CallStatus.JUDGING,
+                          opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=10))
+    live_round = make_round(live_call, 1, name="现场路演", kind=RoundKind.PITCH, status=RoundStatus.OPEN)
+    live_app = make_application(call=live_call, org=ngo_org, status=ApplicationStatus.ELIGIBLE, title="甲的路演项目")
+    make_entry(live_round, live_app, 1)
+    for judge in (users["judge"], users["other_judge"]):
+        make_call_judge(live_call, judge)
+    make_assignment(live_round, live_app, users["judge"])
 
     notice_call = make_call(committee=committee, status=CallStatus.NOTICE,
                             opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=60))
@@ -68,6 +77,18 @@ def add_judging_world(world: dict) -> dict:
         entry=entry, pitch_entry=pitch_entry, assignment=assignment, sheet=sheet, other_sheet=other_sheet,
         tier=tier, notice_call=notice_call, notice_round=notice_round, awarded_app=awarded_app,
         notice_tier=notice_tier, award=award, notice=notice, objection=objection,
-        judged_attachment=None,
+        judged_attachment=_judged_attachment(world, judged_app),
+        live_round=live_round, live_app=live_app,
     )
     return world
+
+
+def _judged_attachment(world: dict, application):
+    """An attachment of judged_app with a name a blind round must never show (SHEETS)."""
+    from portal.applications.models import Attachment
+
+    attachment = Attachment(application=application, storage_key=world["submitted_attachment"].storage_key,
+                            filename="甲组织章程.pdf", kind="pdf", size=13)
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment

@@ -1,0 +1,94 @@
+"""Email confirmation: a signed link proves the account's address (public votes count only confirmed
+accounts). Accepting an invitation or resetting a password by the emailed link proves it too
+(invitations.accept_invitation and services.reset_password set email_confirmed_at themselves).
+
+The token is itsdangerous' URLSafeTimedSerializer over the app's SECRET_KEY, salt "confirm-email",
+valid 3 days, and bound to the address it was sent to (a changed address needs a new link).
+"""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..audit import record
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..mail import queue_mail
+from ..types import utcnow
+from .models import User
+from .permissions import access, acting_user
+from .views import bp, safe_next
+
+SALT = "confirm-email"
+MAX_AGE = 3 * 24 * 3600
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_confirmation_token(user: User) -> str:
+    return _serializer().dumps({"uid": user.id, "email": user.email})
+
+
+def send_confirmation(user: User, link_for) -> None:
+    """Mail a confirmation link to the user's address. link_for(token) → URL."""
+    if user.email_confirmed_at is not None:
+        raise DomainError("您的电子邮箱已经确认过了。")
+    link = link_for(make_confirmation_token(user))
+    queue_mail(user.email, "【益创】确认您的电子邮箱",
+               f"请在 3 天内打开以下链接确认您的电子邮箱：\n{link}\n\n如非本人操作，请忽略本邮件。")
+    record(user, "user.confirmation_sent", user, "发送邮箱确认邮件")
+    db.session.commit()
+
+
+def confirm_email(token: str) -> User:
+    """The account the token was issued for, its address now confirmed; DomainError when invalid."""
+    try:
+        data = _serializer().loads(token, max_age=MAX_AGE)
+    except SignatureExpired:
+        raise DomainError("确认链接已过期，请登录后重新发送。") from None
+    except BadSignature:
+        raise DomainError("确认链接无效。") from None
+    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) and isinstance(data.get("uid"), int) else None
+    if user is None or not user.active or user.email != data.get("email"):
+        raise DomainError("确认链接无效。")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        record(user, "user.email_confirmed", user, "确认电子邮箱")
+        db.session.commit()
+    return user
+
+
+# --- routes on the accounts blueprint ----------------------------------------------------------
+
+def _user_key() -> str:
+    user = acting_user()
+    return f"user:{user.id}" if user else "anonymous"
+
+
+@bp.route("/email/confirm/<token>", endpoint="confirm_email")
+@access("public")
+def confirm_email_view(token: str):
+    try:
+        user = confirm_email(token)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_template("accounts/message.html", title="链接无效", message=exc.message), 410
+    flash(f"电子邮箱 {user.email} 已确认。", "success")
+    return redirect(url_for("accounts.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
+
+
+@bp.route("/email/confirm", methods=["POST"], endpoint="send_confirmation")
+@limiter.limit("3 per hour", key_func=_user_key, error_message="发送太频繁，请稍后再试。")
+@access("user")
+def send_confirmation_view():
+    user = acting_user()
+    try:
+        send_confirmation(user, lambda token: url_for("accounts.confirm_email", token=token, _external=True))
+        flash(f"确认邮件已发送到 {user.email}，请在 3 天内打开邮件中的链接。", "info")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "info")
+    return redirect(safe_next(url_for("accounts.dashboard")))

@@ -1,0 +1,116 @@
+"""Forms of the judging set-up. Numbers arrive as text and are checked by calls.rounds (one set of
+rules and messages for the form and the service); the form parses only what a browser sends typed.
+
+Rubric and award-tier rows are plain inputs named "<list>-<i>-<field>" (rows added in the browser by
+portal.js's data-repeat), read by parse_rows; their errors come back keyed the same way.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import Optional
+
+from .models import Advancement, Aggregation, Round, RoundKind
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+LOCAL_INPUT = {"type": "datetime-local"}
+WHOLE = {"inputmode": "numeric"}
+DECIMAL = {"inputmode": "decimal"}
+MAX_ROWS = 60  # more is junk; the services allow fewer still
+
+
+class LocalDateTimeField(StringField):
+    """An optional <input type=datetime-local> (Asia/Shanghai), with a Chinese message."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = (valuelist[0] if valuelist else "").strip()
+        if raw:
+            try:
+                self.data = datetime.strptime(raw, LOCAL_FORMAT)
+            except ValueError:
+                raise ValueError("请选择有效的时间（如 2026-05-01T09:00）。") from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime(LOCAL_FORMAT) if self.data else ""
+
+
+def _choices(enum_class) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_class]
+
+
+class RoundForm(FlaskForm):
+    name = StringField("轮次名称", description="如 初审、复审、决赛路演")
+    kind = SelectField("评审方式", choices=_choices(RoundKind), validate_choice=False)
+    aggregation = SelectField("计分方法", choices=_choices(Aggregation), validate_choice=False)
+    trim_min_sheets = StringField(
+        "去掉最高分和最低分所需的评分表数", default="5", render_kw=WHOLE,
+        description="采用“去掉最高分和最低分”时，评分表达到此数量才去掉（至少 3 份）")
+    judges_per_application = StringField("每个项目的评委人数", default="3", render_kw=WHOLE)
+    blind = BooleanField("匿名评审（评委看不到申报组织的名称）")
+    opens_at = LocalDateTimeField("评分开始时间（北京时间，可选）", validators=[Optional()], render_kw=LOCAL_INPUT)
+    closes_at = LocalDateTimeField("评分截止时间（北京时间，可选）", validators=[Optional()], render_kw=LOCAL_INPUT)
+    advancement = SelectField("晋级规则", choices=_choices(Advancement), default=Advancement.MANUAL.value,
+                              validate_choice=False)
+    advancement_value = StringField(
+        "晋级名额或分数线", render_kw=DECIMAL, description="“排名前 N 名晋级”填名额 N；“达到分数线晋级”填总分（不超过评分表满分）；人工选择留空")
+    outlier_sd = StringField("偏离提示（标准差倍数）", default="2", render_kw=DECIMAL,
+                             description="某位评委的总分偏离平均分超过此倍数的标准差时，在结果中标出")
+    pitch_seconds = StringField("每个项目的路演时间（秒）", default="480", render_kw=WHOLE,
+                                description="仅现场路演使用")
+
+    def load(self, round_: Round) -> None:
+        """Show a stored round: enums as their values, times in Asia/Shanghai."""
+        from ..types import to_local
+
+        self.name.data, self.blind.data = round_.name, round_.blind
+        for field in ("kind", "aggregation", "advancement"):
+            getattr(self, field).data = getattr(round_, field).value
+        for field in ("trim_min_sheets", "judges_per_application", "pitch_seconds"):
+            getattr(self, field).data = str(getattr(round_, field))
+        value = round_.advancement_value
+        if value is None:
+            self.advancement_value.data = ""
+        else:
+            self.advancement_value.data = str(int(value)) if value == value.to_integral_value() else f"{value:f}"
+        self.outlier_sd.data = f"{round_.outlier_sd.normalize():f}"
+        for field in ("opens_at", "closes_at"):
+            moment = getattr(round_, field)
+            getattr(self, field).data = to_local(moment).replace(tzinfo=None) if moment else None
+
+    def values(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class CopyRubricForm(FlaskForm):
+    source_round_id = SelectField("复制哪一轮的评分表", choices=[], validate_choice=False)
+
+
+class TokenForm(FlaskForm):
+    """Only the CSRF token: the rubric and tier editors read their rows with parse_rows."""
+
+
+def parse_rows(formdata, prefix: str, fields: tuple[str, ...], flags: tuple[str, ...] = ()) -> list[dict]:
+    """Rows named "<prefix>-<i>-<field>" in index order, blank rows dropped (and the rest renumbered).
+
+    Flags are checkboxes: present with a true value or absent.
+    """
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d{{1,4}})-(\w+)$")
+    by_index: dict[int, dict] = {}
+    for key in formdata.keys():
+        match = pattern.match(key)
+        if match and match.group(2) in fields + flags:
+            by_index.setdefault(int(match.group(1)), {})[match.group(2)] = formdata.get(key, "")
+    rows = []
+    for index in sorted(by_index)[:MAX_ROWS]:
+        raw = by_index[index]
+        row = {field: str(raw.get(field, "")).replace("\x00", "") for field in fields}
+        row.update({flag: str(raw.get(flag, "")).strip() in ("y", "on", "1", "true") for flag in flags})
+        if any(row[field].strip() for field in fields):
+            rows.append(row)
+    return rows
