@@ -12,13 +12,15 @@ Only SUBMITTED sheets count in the aggregates; drafts only count in the judges' 
 """
 from __future__ import annotations
 
+import dataclasses
 import statistics
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..accounts.models import Organization, User
 from ..applications.models import Application
@@ -285,8 +287,57 @@ def _judge_stats(data: _Data, submitted, drafts, minutes, leanings, without) -> 
 # --- the public functions ----------------------------------------------------------------------
 
 def round_results(round_: Round, without_judge_id: int | None = None) -> RoundResults:
-    """The round's ranking and figures; `without_judge_id` leaves out that judge's sheets entirely."""
-    return _compute(round_, _load(round_), without_judge_id)
+    """The round's ranking and figures; `without_judge_id` leaves out that judge's sheets entirely.
+
+    Computing a large round takes a few hundred milliseconds, while the committee reads the page far
+    more often than the scores change; so a result is kept per app process and reused as long as
+    the round's version (one cheap query, see _version) is the same. A changed sheet, assignment,
+    entry or rubric gives a new version and a fresh computation: the cache can be cold, never stale.
+    """
+    cache = _cache()
+    version = _version(round_)
+    key = (round_.id, without_judge_id)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        cache.move_to_end(key)
+        return dataclasses.replace(hit[1], round=round_, criteria=list(round_.criteria))
+    results = _compute(round_, _load(round_), without_judge_id)
+    cache[key] = (version, results)
+    while len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+    return results
+
+
+CACHE_SIZE = 32  # rounds (× judge left out) per process
+
+
+def _cache() -> OrderedDict:
+    """Per Flask app (so two test apps never share one), in this process."""
+    return current_app.extensions.setdefault("round_results_cache", OrderedDict())
+
+
+def forget_cached_results() -> None:
+    """Drop every cached result of this app (benchmarks measure the cold computation with it)."""
+    _cache().clear()
+
+
+def _version(round_: Round) -> tuple:
+    """Everything a result depends on, in one query: the round's sheets, assignments and entries
+    (count, latest change, a checksum of ids) and the rubric's settings. Judges' and projects'
+    names are not part of it: they do not change while a round is judged."""
+    sheets, assignments, entries = ScoreSheet.__table__.c, Assignment.__table__.c, RoundEntry.__table__.c
+    advanced_ids = sa.case((entries.advanced.is_(True), entries.id), else_=0)
+    parts = [
+        sa.select(sa.func.count(), sa.func.max(sheets.updated_at), sa.func.sum(sheets.id + sheets.judge_id))
+        .where(sheets.round_id == round_.id),
+        sa.select(sa.func.count(), sa.func.max(assignments.assigned_at), sa.func.sum(assignments.id + assignments.judge_id))
+        .where(assignments.round_id == round_.id),
+        sa.select(sa.func.count(), sa.func.max(entries.added_at), sa.func.sum(advanced_ids))
+        .where(entries.round_id == round_.id),
+    ]
+    rows = db.session.execute(sa.union_all(*parts)).all()
+    rubric = tuple((c.id, c.max_score, c.weight, c.breaks_ties) for c in round_.criteria)
+    return (tuple(tuple(row) for row in rows), rubric, round_.aggregation, round_.trim_min_sheets, round_.outlier_sd)
 
 
 def what_if_without(round_: Round, judge_id: int) -> list[RankChange]:

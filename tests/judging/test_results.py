@@ -197,8 +197,31 @@ def test_query_count_does_not_grow_with_the_round(app, count_queries):
     with count_queries() as many:
         results = round_results(large.round)
     assert len(results.rows) == 30 and sum(len(r.sheets) for r in results.rows) == 60
-    # the round (expired), its criteria, the entries, the grouped sheets, the judges
-    assert few.count == many.count == 5, many.statements
+    # the round (expired), its criteria, the version, the entries, the grouped sheets, the judges
+    assert few.count == many.count == 6, many.statements
     with count_queries() as what_if:
         what_if_without(large.round, large.judges["J1"].id)
     assert what_if.count <= many.count
+
+
+def test_cached_result_is_reused_until_anything_it_depends_on_changes(app, count_queries):
+    w = build({"A": {"J1": 80, "J2": 70}, "B": {"J1": 60, "J2": 65}})
+    first = round_results(w.round)
+    with count_queries() as again:
+        second = round_results(w.round)
+    assert again.count == 1  # only the version query
+    assert [(r.application_id, r.aggregate) for r in second.rows] == [(r.application_id, r.aggregate) for r in first.rows]
+    # a revised score changes the version: recomputed, never stale
+    from portal.judging.models import Score, ScoreSheet
+
+    sheet = db.session.scalars(db.select(ScoreSheet).where(ScoreSheet.application_id == w.apps["B"].id)).first()
+    for score in db.session.scalars(db.select(Score).where(Score.sheet_id == sheet.id)):
+        score.value = score.criterion.max_score
+    sheet.comment = "改分"
+    db.session.commit()
+    assert w.row(round_results(w.round), "B").aggregate > w.row(first, "B").aggregate
+    # so does a changed weight
+    before = w.row(round_results(w.round), "A").aggregate
+    w.round.criteria[0].weight = D("2.00")
+    db.session.commit()
+    assert w.row(round_results(w.round), "A").aggregate != before
