@@ -12,7 +12,6 @@ and raise ValidationFailed({field: [message]}) with the form's field names (rubr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable, Mapping
 
@@ -23,11 +22,13 @@ from ..accounts.permissions import can_manage_call
 from ..audit import record
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
-from ..types import local_to_utc, quantize
+from ..types import quantize
 from .models import Advancement, Aggregation, AwardTier, Call, CallStatus, Criterion, Round, RoundKind, RoundStatus
+from .parsing import (
+    FieldErrors, clean_text, is_blank, parse_choice, parse_decimal, parse_flag, parse_integer, parse_moment,
+)
 
 FINISHED = (CallStatus.NOTICE, CallStatus.FINAL)  # results published: the set-up is history
-TRUTHY = {"y", "on", "1", "true", "True", "yes"}
 MAX_CRITERIA = 30
 MAX_TIERS = 30
 _score_sheets = sa.table("score_sheets", sa.column("round_id"))  # judging's table, read only
@@ -39,76 +40,6 @@ ROUND_DEFAULTS = dict(
     outlier_sd=Decimal("2"), pitch_seconds=480,
 )
 FIXED_ONCE_OPEN = {"kind": "评审方式", "blind": "匿名评审", "judges_per_application": "每个项目的评委人数"}
-
-
-# --- parsing typed-in values ---------------------------------------------------------------------
-
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationFailed(dict(self))
-
-
-def clean_text(value) -> str:
-    return str(value if value is not None else "").replace("\x00", "").strip()
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
-
-
-def _decimal(value, errors: _Errors, field: str, low: Decimal, high: Decimal, low_open: bool = False,
-             label: str = "") -> Decimal | None:
-    """A number with at most two decimals within [low, high] (or (low, high] with low_open)."""
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(clean_text(value).replace(",", ""))
-    except (InvalidOperation, ValueError):
-        errors.add(field, "请输入有效的数字。")
-        return None
-    if not number.is_finite() or (number <= low if low_open else number < low) or number > high:
-        bound = f"大于 {low}" if low_open else f"不小于 {low}"
-        errors.add(field, f"{label}请输入{bound}、不大于 {high:,} 的数。")
-        return None
-    if number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
-        errors.add(field, "最多保留两位小数。")
-        return None
-    return number.quantize(Decimal("0.01"))
-
-
-def _integer(value, errors: _Errors, field: str, low: int, high: int) -> int | None:
-    try:
-        number = value if isinstance(value, int) and not isinstance(value, bool) else int(clean_text(value))
-    except (TypeError, ValueError):
-        number = None
-    if number is None or not low <= number <= high:
-        errors.add(field, f"请输入 {low} 到 {high} 之间的整数。")
-        return None
-    return number
-
-
-def _choice(enum_class, value, errors: _Errors, field: str):
-    if isinstance(value, enum_class):
-        return value
-    try:
-        return enum_class(clean_text(value))
-    except ValueError:
-        errors.add(field, "请从列表中选择。")
-        return None
-
-
-def _flag(value) -> bool:
-    return value is True or (isinstance(value, str) and value.strip() in TRUTHY)
-
-
-def _moment(value, errors: _Errors, field: str) -> datetime | None:
-    """Naive datetimes are Asia/Shanghai (as typed); stored as UTC."""
-    if value is None or isinstance(value, datetime):
-        return None if value is None else local_to_utc(value)
-    errors.add(field, "请选择有效的时间。")
-    return None
 
 
 # --- permission and state ------------------------------------------------------------------------
@@ -152,7 +83,7 @@ def _round_values(round_: Round) -> dict:
 
 
 def _validate_round(values: dict, round_: Round | None) -> dict:
-    errors = _Errors()
+    errors = FieldErrors()
     v = dict(values)
     v["name"] = clean_text(v["name"])
     if not v["name"]:
@@ -160,13 +91,13 @@ def _validate_round(values: dict, round_: Round | None) -> dict:
     elif len(v["name"]) > 60:
         errors.add("name", "最多 60 个字。")
     for field, enum_class in (("kind", RoundKind), ("aggregation", Aggregation), ("advancement", Advancement)):
-        v[field] = _choice(enum_class, v[field], errors, field)
-    v["trim_min_sheets"] = _integer(v["trim_min_sheets"], errors, "trim_min_sheets", 3, 100)
-    v["judges_per_application"] = _integer(v["judges_per_application"], errors, "judges_per_application", 1, 50)
-    v["pitch_seconds"] = _integer(v["pitch_seconds"], errors, "pitch_seconds", 30, 3600)
-    v["outlier_sd"] = _decimal(v["outlier_sd"], errors, "outlier_sd", Decimal("0"), Decimal("10"), low_open=True)
-    v["blind"] = _flag(v["blind"])
-    v["opens_at"], v["closes_at"] = (_moment(v[f], errors, f) for f in ("opens_at", "closes_at"))
+        v[field] = parse_choice(enum_class, v[field], errors, field)
+    v["trim_min_sheets"] = parse_integer(v["trim_min_sheets"], errors, "trim_min_sheets", 3, 100)
+    v["judges_per_application"] = parse_integer(v["judges_per_application"], errors, "judges_per_application", 1, 50)
+    v["pitch_seconds"] = parse_integer(v["pitch_seconds"], errors, "pitch_seconds", 30, 3600)
+    v["outlier_sd"] = parse_decimal(v["outlier_sd"], errors, "outlier_sd", Decimal("0"), Decimal("10"), low_open=True)
+    v["blind"] = parse_flag(v["blind"])
+    v["opens_at"], v["closes_at"] = (parse_moment(v[f], errors, f) for f in ("opens_at", "closes_at"))
     if v["opens_at"] and v["closes_at"] and v["closes_at"] <= v["opens_at"]:
         errors.add("closes_at", "评分截止时间必须晚于开始时间。")
     v["advancement_value"] = _advancement_value(v, round_, errors)
@@ -178,20 +109,20 @@ def _validate_round(values: dict, round_: Round | None) -> dict:
     return v
 
 
-def _advancement_value(v: dict, round_: Round | None, errors: _Errors) -> Decimal | None:
+def _advancement_value(v: dict, round_: Round | None, errors: FieldErrors) -> Decimal | None:
     rule, raw = v["advancement"], v["advancement_value"]
     if rule in (None, Advancement.MANUAL):
         return None
-    if _blank(raw):
+    if is_blank(raw):
         errors.add("advancement_value", "请填写晋级名额 N。" if rule == Advancement.TOP_N else "请填写晋级分数线。")
         return None
     if rule == Advancement.TOP_N:
         if isinstance(raw, Decimal) and raw == raw.to_integral_value():
             raw = int(raw)
-        number = _integer(raw, errors, "advancement_value", 1, 9999)
+        number = parse_integer(raw, errors, "advancement_value", 1, 9999)
         return None if number is None else Decimal(number)
     maximum = round_.max_total if round_ is not None and round_.criteria else Decimal("999999")
-    value = _decimal(raw, errors, "advancement_value", Decimal("0"), Decimal("999999"), low_open=True)
+    value = parse_decimal(raw, errors, "advancement_value", Decimal("0"), Decimal("999999"), low_open=True)
     if value is not None and value > maximum:
         errors.add("advancement_value", f"分数线不能高于评分表满分 {quantize(maximum)} 分。")
         return None
@@ -274,7 +205,7 @@ def rule_text(round_: Round) -> str:
 
 def _row_number(row: Mapping, key: str, default=None):
     value = row.get(key)
-    return default if _blank(value) else value
+    return default if is_blank(value) else value
 
 
 def rubric_max_total(rows: Iterable[Mapping]) -> Decimal:
@@ -292,7 +223,7 @@ def rubric_max_total(rows: Iterable[Mapping]) -> Decimal:
 
 
 def _validate_rubric(rows: list[Mapping]) -> list[dict]:
-    errors, cleaned, names, tie_rows = _Errors(), [], set(), []
+    errors, cleaned, names, tie_rows = FieldErrors(), [], set(), []
     if not rows:
         errors.add("criteria", "请至少填写一个评分项。")
     if len(rows) > MAX_CRITERIA:
@@ -313,10 +244,10 @@ def _validate_rubric(rows: list[Mapping]) -> list[dict]:
         if maximum is None:
             errors.add(key + "max_score", "请填写满分。")
         else:
-            maximum = _decimal(maximum, errors, key + "max_score", Decimal("0"), Decimal("1000"), low_open=True, label="满分")
-        weight = _decimal(_row_number(row, "weight", "1"), errors, key + "weight", Decimal("0"), Decimal("100"),
+            maximum = parse_decimal(maximum, errors, key + "max_score", Decimal("0"), Decimal("1000"), low_open=True, label="满分")
+        weight = parse_decimal(_row_number(row, "weight", "1"), errors, key + "weight", Decimal("0"), Decimal("100"),
                           low_open=True, label="权重")
-        breaks_ties = _flag(row.get("breaks_ties"))
+        breaks_ties = parse_flag(row.get("breaks_ties"))
         if breaks_ties:
             tie_rows.append(i)
         cleaned.append(dict(name=name, guidance=guidance, max_score=maximum, weight=weight, breaks_ties=breaks_ties))
@@ -411,7 +342,7 @@ def tier_totals(call: Call, tiers: Iterable[AwardTier] | None = None) -> TierTot
 
 
 def _validate_tiers(rows: list[Mapping]) -> list[dict]:
-    errors, cleaned, names = _Errors(), [], set()
+    errors, cleaned, names = FieldErrors(), [], set()
     if len(rows) > MAX_TIERS:
         errors.add("tiers", f"奖项最多 {MAX_TIERS} 个。")
     for i, row in enumerate(rows[:MAX_TIERS]):
@@ -424,10 +355,10 @@ def _validate_tiers(rows: list[Mapping]) -> list[dict]:
         elif name in names:
             errors.add(key + "name", "奖项名称重复。")
         names.add(name)
-        places = _integer(_row_number(row, "places", ""), errors, key + "places", 1, 1000)
-        amount = _decimal(_row_number(row, "amount", ""), errors, key + "amount", Decimal("0"),
+        places = parse_integer(_row_number(row, "places", ""), errors, key + "places", 1, 1000)
+        amount = parse_decimal(_row_number(row, "amount", ""), errors, key + "amount", Decimal("0"),
                           Decimal("10000000000"), label="金额")
-        cleaned.append(dict(name=name, places=places, amount=amount, is_popularity=_flag(row.get("is_popularity"))))
+        cleaned.append(dict(name=name, places=places, amount=amount, is_popularity=parse_flag(row.get("is_popularity"))))
     errors.raise_if_any()
     return cleaned
 

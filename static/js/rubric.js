@@ -19,6 +19,10 @@
     frac = frac.replace(/0+$/, "");
     return String(whole) + (frac ? "." + frac : "");
   }
+  // Only touch text that changed: rewriting it all on every keystroke would disturb the page.
+  function setText(el, text) {
+    if (el && el.textContent !== text) { el.textContent = text; }
+  }
   function recalc() {
     document.querySelectorAll("[data-product-sum]").forEach(function (box) {
       var money = box.hasAttribute("data-pool"), total = 0;
@@ -31,12 +35,12 @@
           if (h === null || h <= 0 && !money) { ok = false; } else { product *= h; }
         });
         var out = row.querySelector("[data-product]");
-        if (out) { out.textContent = ok ? show(product, money) : ""; }
+        setText(out, ok ? show(product, money) : "");
         if (ok) { total += product; }
       });
       var form = box.closest("form") || document;
       var shown = form.querySelector("[data-product-total]");
-      if (shown) { shown.textContent = show(total, money); }
+      setText(shown, show(total, money));
       var warning = form.querySelector("[data-over-pool]");
       var pool = hundredths(box.getAttribute("data-pool"));
       if (warning && pool !== null) { warning.classList.toggle("d-none", total <= pool * 100); }

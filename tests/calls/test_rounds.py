@@ -249,6 +249,7 @@ def test_setup_page_lists_rounds_and_tiers_against_the_pool(client, login_as, co
     login_as(committee)
     html = client.get(f"/committee/calls/{call.id}/judging-setup").get_data(as_text=True)
     assert "初审" in html and "排名前 10 名晋级" in html and "匿名" in html and "开始评审" in html
+    assert "6 项，满分 100" in html
     assert "¥1,200,000.00" in html and "超出创投资金总额" in html
     assert "评审设置" in client.get("/committee/calls/").get_data(as_text=True)
 

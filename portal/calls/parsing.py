@@ -1,0 +1,80 @@
+"""Reading values as the committee typed them (or as Python values) for calls.rounds: numbers with
+at most two decimals in a range, whole numbers, enum choices, checkboxes, local times — each failure a
+Chinese message on its field, collected in FieldErrors and raised at once as ValidationFailed."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from ..errors import ValidationFailed
+from ..types import local_to_utc
+
+TRUTHY = {"y", "on", "1", "true", "True", "yes"}
+
+
+class FieldErrors(dict):
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ValidationFailed(dict(self))
+
+
+def clean_text(value) -> str:
+    return str(value if value is not None else "").replace("\x00", "").strip()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def parse_decimal(value, errors: FieldErrors, field: str, low: Decimal, high: Decimal, low_open: bool = False,
+                  label: str = "") -> Decimal | None:
+    """A number with at most two decimals within [low, high] (or (low, high] with low_open)."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(clean_text(value).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        errors.add(field, "请输入有效的数字。")
+        return None
+    if not number.is_finite() or (number <= low if low_open else number < low) or number > high:
+        bound = f"大于 {low}" if low_open else f"不小于 {low}"
+        errors.add(field, f"{label}请输入{bound}、不大于 {high:,} 的数。")
+        return None
+    if number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
+        errors.add(field, "最多保留两位小数。")
+        return None
+    return number.quantize(Decimal("0.01"))
+
+
+def parse_integer(value, errors: FieldErrors, field: str, low: int, high: int) -> int | None:
+    try:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else int(clean_text(value))
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not low <= number <= high:
+        errors.add(field, f"请输入 {low} 到 {high} 之间的整数。")
+        return None
+    return number
+
+
+def parse_choice(enum_class, value, errors: FieldErrors, field: str):
+    if isinstance(value, enum_class):
+        return value
+    try:
+        return enum_class(clean_text(value))
+    except ValueError:
+        errors.add(field, "请从列表中选择。")
+        return None
+
+
+def parse_flag(value) -> bool:
+    return value is True or (isinstance(value, str) and value.strip() in TRUTHY)
+
+
+def parse_moment(value, errors: FieldErrors, field: str) -> datetime | None:
+    """Naive datetimes are Asia/Shanghai (as typed); stored as UTC."""
+    if value is None or isinstance(value, datetime):
+        return None if value is None else local_to_utc(value)
+    errors.add(field, "请选择有效的时间。")
+    return None
