@@ -252,8 +252,9 @@ def _autumn_in_judging(b, call: Call, apps: list[Application]) -> None:
     first = _round(call, 1, "初审", RoundKind.ONLINE, ONLINE_RUBRIC, aggregation=Aggregation.MEAN, blind=True,
                    judges_per_application=3, status=RoundStatus.OPEN, opens_at=start, closes_at=b.now + timedelta(days=5),
                    advancement=Advancement.TOP_N, advancement_value=Decimal("5"))
+    # No scoring window: the pitch is scored while the committee keeps the round open on the day.
     _round(call, 2, "决赛路演", RoundKind.PITCH, PITCH_RUBRIC, aggregation=Aggregation.TRIMMED, judges_per_application=5,
-           status=RoundStatus.PLANNED, opens_at=b.now + timedelta(days=10), closes_at=b.now + timedelta(days=10, hours=4))
+           status=RoundStatus.PLANNED)
     _enter(first, apps, start)
     # The demo judge (王建国) has started: some sheets submitted, one draft, some not opened yet.
     # Round-robin gives 王建国 projects 1, 4, 5 and 6 of the order.
