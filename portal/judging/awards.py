@@ -29,6 +29,11 @@ from .models import Award, RoundEntry
 from .services import can_manage_judging
 
 
+def N_(text: str) -> str:
+    """Marks a message for extraction; the template translates it with _(…)."""
+    return text
+
+
 def lock_call(call: Call) -> None:
     """Serialize state changes of one call (SELECT … FOR UPDATE on PostgreSQL) and re-read its status."""
     db.session.execute(sa.select(Call.id).where(Call.id == call.id).with_for_update())
@@ -217,12 +222,12 @@ class MyApplication:
 
 def _round_state(round_: Round, entry: RoundEntry | None, has_next: bool) -> str:
     if entry is None:
-        return "未参加"
+        return N_("未参加")
     if entry.advanced:
-        return "已晋级"
+        return N_("已晋级")
     if round_.status == RoundStatus.LOCKED:
-        return "未晋级" if has_next else "已完成评审"
-    return "评审中" if round_.status == RoundStatus.OPEN else "已入围"
+        return N_("未晋级") if has_next else N_("已完成评审")
+    return N_("评审中") if round_.status == RoundStatus.OPEN else N_("已入围")
 
 
 def my_results(user: User) -> list[MyApplication]:

@@ -27,7 +27,7 @@ from ..calls.models import Call, CallStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..types import format_money, to_local, utcnow
-from .awards import call_awards, last_round, lock_call
+from .awards import N_, call_awards, last_round, lock_call
 from .models import Award, Objection, ObjectionStatus, PublicNotice, RoundEntry, Vote
 from .services import can_manage_judging
 
@@ -204,13 +204,13 @@ def votable_ids(notice: PublicNotice) -> set[int]:
 def vote_refusal(user: User | None, notice: PublicNotice) -> str | None:
     """Why this user may not vote now (None when they may)."""
     if not notice.vote_enabled:
-        return "本次公示未开启公众投票。"
+        return N_("本次公示未开启公众投票。")
     if not is_open(notice):
-        return "不在投票时间内。"
+        return N_("不在投票时间内。")
     if user is None:
-        return "请先登录再投票。"
+        return N_("请先登录再投票。")
     if user.email_confirmed_at is None:
-        return "请先确认您的电子邮箱再投票。"
+        return N_("请先确认您的电子邮箱再投票。")
     return None
 
 
