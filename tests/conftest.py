@@ -6,6 +6,11 @@ import smtplib
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
+
+# Property tests: no per-example deadline (a loaded 2-core CI machine is slow, not wrong).
+settings.register_profile("yichuang", deadline=None)
+settings.load_profile("yichuang")
 
 from portal import create_app
 from portal.extensions import db
