@@ -13,8 +13,10 @@ Only SUBMITTED sheets count in the aggregates; drafts only count in the judges' 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import statistics
 from collections import OrderedDict, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -301,7 +303,8 @@ def round_results(round_: Round, without_judge_id: int | None = None) -> RoundRe
     if hit is not None and hit[0] == version:
         cache.move_to_end(key)
         return dataclasses.replace(hit[1], round=round_, criteria=list(round_.criteria))
-    results = _compute(round_, _load(round_), without_judge_id)
+    with _no_gc_pauses():
+        results = _compute(round_, _load(round_), without_judge_id)
     cache[key] = (version, results)
     while len(cache) > CACHE_SIZE:
         cache.popitem(last=False)
@@ -309,6 +312,20 @@ def round_results(round_: Round, without_judge_id: int | None = None) -> RoundRe
 
 
 CACHE_SIZE = 32  # rounds (× judge left out) per process
+
+
+@contextmanager
+def _no_gc_pauses():
+    """Building a large round's results makes ~100,000 small objects that all stay alive, which sets
+    off several full garbage collections (each walking every object of the process) for nothing:
+    the cyclic collector is paused meanwhile and resumed as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _cache() -> OrderedDict:

@@ -2,8 +2,11 @@
 outliers, judges' leanings, what-if without a judge, drafts — and a fixed number of queries."""
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from decimal import Decimal
+
+import pytest
 
 from portal.applications.models import ApplicationStatus
 from portal.calls.models import Aggregation, CallStatus
@@ -225,3 +228,70 @@ def test_cached_result_is_reused_until_anything_it_depends_on_changes(app, count
     w.round.criteria[0].weight = D("2.00")
     db.session.commit()
     assert w.row(round_results(w.round), "A").aggregate != before
+
+
+def _reference(round_, without=None):
+    """The figures straight from the ORM in Decimal with `aggregation`'s Decimal functions — what
+    independent of the grouped query and the bookkeeping in results.py."""
+    from portal.judging import aggregation as agg
+    from portal.judging.models import RoundEntry, ScoreSheet, SheetStatus
+
+    entries = list(db.session.scalars(db.select(RoundEntry).where(RoundEntry.round_id == round_.id)))
+    sheets = [s for s in db.session.scalars(db.select(ScoreSheet).where(ScoreSheet.round_id == round_.id))
+              if s.status == SheetStatus.SUBMITTED and s.judge_id != without]
+    totals = {s.id: sum((sc.value * sc.criterion.weight for sc in s.scores), D(0)) for s in sheets}
+    triples = [(s.judge_id, s.application_id, totals[s.id]) for s in sheets]
+    round_sd = agg.spread(list(totals.values()))
+    outliers = agg.outlier_sheets([(s.id, s.application_id, totals[s.id]) for s in sheets], round_.outlier_sd, round_sd)
+    leanings = agg.judge_leanings(triples, round_sd)
+    zscores = agg.zscore_aggregates(triples, round_.max_total)
+    tie = round_.tie_criterion
+    rows = {}
+    for entry in entries:
+        own = sorted((s for s in sheets if s.application_id == entry.application_id), key=lambda s: s.judge_id)
+        values = [totals[s.id] for s in own]
+        aggregate = None if not own else {
+            Aggregation.MEAN: lambda: agg.money2(agg.mean(values)),
+            Aggregation.TRIMMED: lambda: agg.money2(agg.trimmed_mean(values, round_.trim_min_sheets)),
+            Aggregation.ZSCORE: lambda: zscores[entry.application_id]}[round_.aggregation]()
+        means = {c.id: agg.money2(agg.mean([sc.value for s in own for sc in s.scores if sc.criterion_id == c.id]))
+                 for c in round_.criteria if own}
+        rows[entry.application_id] = dict(
+            aggregate=aggregate, spread=agg.money2(agg.spread(values)), criterion_means=means,
+            sheets=[(s.judge_id, totals[s.id], s.id in outliers, {sc.criterion_id: sc.value for sc in s.scores})
+                    for s in own])
+    ranking = agg.rank_rows([agg.RankItem(a.id, a.reference, rows[a.id]["aggregate"],
+                                          rows[a.id]["criterion_means"].get(tie.id) if tie else None,
+                                          rows[a.id]["spread"])
+                             for a in (e.application for e in entries)], tie.name if tie else None)
+    judges = {j: (agg.money2(leaning.bias), leaning.leaning, leaning.shared,
+                  agg.money2(agg.mean([t for judge, _, t in triples if judge == j]))) for j, leaning in leanings.items()}
+    return rows, [(r.key, r.rank, r.tied, r.tie_note) for r in ranking], judges, agg.money2(round_sd)
+
+
+@pytest.mark.parametrize("aggregation", [Aggregation.MEAN, Aggregation.TRIMMED, Aggregation.ZSCORE])
+def test_results_equal_a_straightforward_decimal_reference_on_random_rounds(app, aggregation):
+    rng = random.Random(f"results-{aggregation}")
+    for attempt in range(2):
+        spec = {}
+        for a in range(14):
+            judges = rng.sample(["J1", "J2", "J3", "J4", "J5"], rng.randint(1, 5))
+            # few distinct scores, so that aggregates, tie means and spreads tie and sit on boundaries
+            spec[f"A{a}"] = {j: (D(rng.randint(0, 8)) * D("2.5") if rng.random() < 0.5 else D(rng.randint(0, 2000)) / 100,
+                                 D(rng.randint(0, 16)) * D("2.5") if rng.random() < 0.5 else D(rng.randint(0, 4000)) / 100)
+                             for j in judges}
+        w = build(spec, tie=rng.random() < 0.7, apps="XY", aggregation=aggregation, trim_min_sheets=3,
+                  outlier_sd=D(rng.choice(["0.5", "1.0", "1.5"])))
+        for without in (None, w.judges["J2"].id if "J2" in w.judges else None):
+            rows, ranking, judges, round_sd = _reference(w.round, without)
+            results = round_results(w.round, without_judge_id=without)
+            assert results.round_sd == round_sd and str(results.round_sd) == str(round_sd)
+            assert [(r.application_id, r.rank, r.tied, r.tie_note) for r in results.rows] == ranking
+            for application_id, expected in rows.items():
+                row = results.by_application[application_id]
+                assert (row.aggregate, row.spread, row.criterion_means) == (
+                    expected["aggregate"], expected["spread"], expected["criterion_means"])
+                assert [str(x) for x in (row.aggregate, row.spread)] == [str(x) for x in (expected["aggregate"], expected["spread"])]
+                assert [(s.judge_id, s.total, s.outlier, s.by_criterion) for s in row.sheets] == expected["sheets"]
+            assert {j.judge_id: (j.bias, j.leaning, j.shared, j.mean_total) for j in results.judges if j.submitted} == judges
+            assert {str(j.bias) for j in results.judges if j.submitted} == {str(b) for b, *_ in judges.values()}
