@@ -9,6 +9,10 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
   var state = null;
+  var labels = JSON.parse(root.getAttribute("data-labels") || "{}"); // translated by the template
+  function t(key, values) {
+    return (labels[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
   var deadline = null; // performance.now() at which the timer reaches 0
   var pollTimer = null;
 
@@ -44,15 +48,15 @@
     timer.textContent = clock(left);
     timer.classList.toggle("is-overtime", left < 0);
     timer.classList.toggle("is-ending", left >= 0 && left <= 60);
-    note.textContent = left < 0 ? "已超时" : "剩余时间";
+    note.textContent = left < 0 ? t("overtime") : t("time_left");
   }
 
   // --- shared rendering --------------------------------------------------------------------------
   function renderStage(s) {
     var c = s.current;
-    bind("number", c ? "第 " + c.number + " 个 / 共 " + s.count + " 个" : "尚未开始");
+    bind("number", c ? t("number", { n: c.number, count: s.count }) : t("not_started"));
     bind("reference", c ? c.reference : "");
-    bind("title", c ? c.title : "等待第一个项目上台");
+    bind("title", c ? c.title : t("waiting"));
     bind("organization", c && c.organization ? c.organization : "");
     deadline = (c && s.seconds_left !== null) ? performance.now() + s.seconds_left * 1000 : null;
     tick();
@@ -79,7 +83,7 @@
       sheets.replaceChildren.apply(sheets, s.result.sheets.map(function (sheet) {
         var li = el("li", sheet.dropped ? "is-dropped" : "");
         li.append(el("span", "", sheet.name), " ", el("span", "money", sheet.total));
-        if (sheet.dropped) { li.append(" ", el("span", "live-dropped-note", "（去掉）")); }
+        if (sheet.dropped) { li.append(" ", el("span", "live-dropped-note", t("dropped"))); }
         return li;
       }));
     }
@@ -88,7 +92,7 @@
       if (!li) { return; }
       li.classList.toggle("is-current", item.current);
       li.querySelector("[data-order-status]").textContent = item.aggregate
-        ? "得分 " + item.aggregate : item.submitted + " / " + item.assigned + " 已提交";
+        ? t("score", { score: item.aggregate }) : t("submitted_of", { submitted: item.submitted, assigned: item.assigned });
     });
     root.querySelectorAll("[data-live-action] button").forEach(function (b) { b.disabled = !s.round.open; });
   }
@@ -102,7 +106,7 @@
     post(form.getAttribute("action"), new FormData(form)).then(function (answer) {
       showError(answer.body.message && !answer.body.ok ? answer.body.message : "");
       if (answer.body.state) { render(answer.body.state); }
-    }).catch(function () { showError("操作没有成功，请检查网络后重试。"); })
+    }).catch(function () { showError(t("action_failed")); })
       .finally(function () { button.disabled = !(state && state.round.open); });
   });
 
@@ -153,7 +157,7 @@
     $("[data-live-moved]").classList.toggle("d-none", !moved);
     $("[data-live-back]").classList.toggle("d-none", follow);
     var shown = editing !== null ? sheetItem(editing) : null;
-    bind("sheet-title", shown ? "第 " + shown.number + " 个 " + shown.title : "");
+    bind("sheet-title", shown ? t("sheet_title", { n: shown.number, title: shown.title }) : "");
     bind("sheet-status", shown ? shown.label : "");
     $('[data-bind="sheet-status"]').className = "badge status-" + (shown ? shown.status : "none");
     var list = $("[data-live-my-sheets]");
@@ -161,11 +165,11 @@
     list.replaceChildren.apply(list, s.sheets.map(function (item) {
       var li = el("li", "list-group-item d-flex align-items-center gap-2" + (item.current ? " is-current" : ""));
       var badge = el("span", "badge status-" + item.status, item.label);
-      var edit = el("button", "btn btn-sm btn-outline-primary", item.application_id === editing ? "正在评分" : "修改");
+      var edit = el("button", "btn btn-sm btn-outline-primary", item.application_id === editing ? t("scoring") : t("edit"));
       edit.type = "button";
       edit.disabled = item.application_id === editing || !s.round.open;
       edit.setAttribute("data-live-edit", String(item.application_id));
-      edit.setAttribute("aria-label", "修改“" + item.title + "”的评分");
+      edit.setAttribute("aria-label", t("edit_label", { title: item.title }));
       li.append(el("span", "live-order-number", String(item.number)),
         el("span", "flex-grow-1 live-min0 text-truncate", item.title), badge);
       if (item.number <= reached || item.status !== "none") { li.append(edit); }
@@ -201,7 +205,7 @@
           poll();
         }
       }).catch(function () {
-        $("[data-live-message]").textContent = "没有提交成功，请检查网络后重试。";
+        $("[data-live-message]").textContent = t("submit_failed");
       }).finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
     });
     root.addEventListener("click", function (event) {
@@ -239,14 +243,14 @@
     fetch(stateUrl, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (response.redirected || response.status === 401 || response.status === 403) {
-          throw new Error("登录已失效或没有权限，请刷新页面重新登录。");
+          throw new Error("session_lost");
         }
-        if (!response.ok) { throw new Error("连接中断，正在重试…"); }
+        if (!response.ok) { throw new Error("reconnecting"); }
         return response.json();
       })
       .then(function (s) { $("[data-live-conn]").textContent = ""; render(s); })
       .catch(function (error) {
-        $("[data-live-conn]").textContent = error.message.indexOf("登录") === 0 ? error.message : "连接中断，正在重试…";
+        $("[data-live-conn]").textContent = t(error.message === "session_lost" ? "session_lost" : "reconnecting");
       })
       .finally(function () { pollTimer = setTimeout(poll, 1000); });
   }

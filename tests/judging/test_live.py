@@ -229,3 +229,25 @@ def test_state_takes_a_constant_number_of_queries(app, count_queries, as_judge):
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12, counts
+
+
+def test_the_screens_script_gets_its_texts_in_the_page_language(app, pitch):
+    import html
+    import json
+    import re
+
+    committee_user, round_, *_ = pitch
+    client = app.test_client()
+    login(client, committee_user)
+
+    def labels() -> dict:
+        page = client.get(f"/judging/rounds/{round_.id}/live").get_data(as_text=True)
+        return json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', page).group(1)))
+
+    assert labels()["number"] == "第 {n} 个 / 共 {count} 个"
+    client.get("/language/en")
+    from flask_babel import refresh
+
+    refresh()  # the test's app context caches the locale
+    english = labels()
+    assert english["number"] == "No. {n} of {count}" and english["reconnecting"] == "Connection lost, retrying…"
