@@ -75,8 +75,13 @@ def _control_answer(round_: Round, error: str | None = None):
 def live_control(round_id: int, action: str):
     round_ = _pitch_round_or_404(round_id)
     require(can_manage_judging(acting_user(), round_.call))
+    return _run_control(round_, lambda: CONTROLS[action](acting_user(), round_))
+
+
+def _run_control(round_: Round, control):
+    """Run one stage control and answer with the new state (or the refusal)."""
     try:
-        CONTROLS[action](acting_user(), round_)
+        control()
     except PermissionDenied:
         abort(403)
     except DomainError as exc:
@@ -94,14 +99,7 @@ def live_start(round_id: int):
     entry = db.session.get(RoundEntry, int(entry_id)) if entry_id.isdigit() and len(entry_id) < 10 else None
     if entry is None or entry.round_id != round_.id:
         return _control_answer(round_, "请从路演顺序中选择项目。")
-    try:
-        live.start_stage(acting_user(), round_, entry)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as exc:
-        db.session.rollback()
-        return _control_answer(round_, exc.message)
-    return _control_answer(round_)
+    return _run_control(round_, lambda: live.start_stage(acting_user(), round_, entry))
 
 
 @bp.route("/rounds/<int:round_id>/live/sheet/<int:application_id>", methods=["POST"])
