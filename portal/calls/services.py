@@ -186,12 +186,14 @@ class CallFilters:
 
 
 def public_calls(filters: CallFilters, page: int, per_page: int = 20):
-    """Published and closed calls (never drafts), filtered, one page + total: three queries."""
+    """Every call but drafts, filtered, one page + total: three queries."""
     query = sa.select(Call).where(Call.status != CallStatus.DRAFT)
     if filters.status == "open":
         query = query.where(Call.status == CallStatus.PUBLISHED)
-    elif filters.status == "closed":
-        query = query.where(Call.status == CallStatus.CLOSED)
+    elif filters.status == "closed":  # no longer taking applications: closed, in judging, or with results
+        query = query.where(Call.status.in_([CallStatus.CLOSED, CallStatus.JUDGING, CallStatus.NOTICE, CallStatus.FINAL]))
+    elif filters.status == "notice":
+        query = query.where(Call.status == CallStatus.NOTICE)
     if filters.category_id:
         query = query.where(Call.id.in_(
             sa.select(call_categories.c.call_id).where(call_categories.c.category_id == filters.category_id)

@@ -64,7 +64,7 @@ def _render_call_list():
     call_services.close_due_calls()
     status = request.args.get("status", "open")
     filters = call_services.CallFilters(
-        status=status if status in ("open", "closed", "all") else "open",
+        status=status if status in ("open", "closed", "notice", "all") else "open",
         category_id=_int_arg("category"),
         region=(request.args.get("region") or "").strip()[:40],
         q=(request.args.get("q") or "").strip()[:100],

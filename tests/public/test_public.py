@@ -24,6 +24,13 @@ def test_list_shows_open_calls_and_hides_drafts(client, app):
     page = text(client.get("/calls/?status=all"))
     assert "去年的大赛" in page and "草稿里的征集" not in page
     assert "去年的大赛" in text(client.get("/calls/?status=closed"))
+    make_call(title="正在公示的大赛", status=CallStatus.NOTICE)
+    make_call(title="评审中的大赛", status=CallStatus.JUDGING)
+    db.session.commit()
+    closed = text(client.get("/calls/?status=closed"))
+    assert "正在公示的大赛" in closed and "评审中的大赛" in closed
+    notice = text(client.get("/calls/?status=notice"))
+    assert "正在公示的大赛" in notice and "评审中的大赛" not in notice and "去年的大赛" not in notice
 
 
 def test_filters_search_and_paging(client, app):
