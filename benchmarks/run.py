@@ -12,12 +12,14 @@
 4. Prints requests/s, p50 and p99 latency and each page's ratio to both baselines, checks the target
    (public call list ≥ 50 % of the Flask + Jinja + SQLAlchemy baseline) and writes
    bench-results/latest.json.
+5. Then benchmarks/judging.py: the committee's ranking page of 2,000 applications × 5 judges × 6
+   criteria (as reused and as recomputed) against the raw SQL GROUP BY of its scores, in-process
+   (skip with --no-judging).
 
 Every server it starts is stopped (process group) even when something fails.
-5. Then benchmarks/judging.py: the committee's ranking page of 2,000 applications × 5 judges × 6
-   criteria against the raw SQL GROUP BY of its scores (skip with --no-judging).
 
 Usage: .venv/bin/python benchmarks/run.py [--rounds 3] [--duration 4] [--connections 8] [--python] [--strict]
+       [--no-judging]
 """
 from __future__ import annotations
 
