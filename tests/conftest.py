@@ -82,20 +82,29 @@ def make_test_app(uri: str, tmp_path, **overrides):
     return create_app(config)
 
 
-@pytest.fixture(params=database_params())
-def app(request, tmp_path):
-    uri = database_uri(request.param)
-    application = make_test_app(uri, tmp_path)
+def _app_on(backend: str, tmp_path):
+    application = make_test_app(database_uri(backend), tmp_path)
     with application.app_context():
-        if request.param == "postgresql":
+        if backend == "postgresql":
             _prepare_postgres()
         else:
             db.create_all()
         yield application
         db.session.remove()
-        if request.param == "sqlite":
+        if backend == "sqlite":
             db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(params=database_params())
+def app(request, tmp_path):
+    yield from _app_on(request.param, tmp_path)
+
+
+@pytest.fixture(params=[p for p in database_params() if p.id == "pg"])
+def pg_app(request, tmp_path):
+    """PostgreSQL only: for races between concurrent requests (row locks, unique constraints)."""
+    yield from _app_on(request.param, tmp_path)
 
 
 _pg_schema = {"ready": False}
