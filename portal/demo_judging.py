@@ -47,7 +47,9 @@ from .judging.models import (
     SheetStatus,
     Vote,
 )
+from .judging.assignment import plan_assignment
 from .judging.results import round_results
+from .judging.services import conflicted_org_ids
 
 PANEL = ["judge", "judge2", "judge3", "judge4", "judge5"]
 # How each judge leans (share of the maximum): 赵志刚 scores budgets hard, 黄伟东 is generous.
@@ -123,18 +125,27 @@ def _score(b, round_: Round, app: Application, judge_key: str, when, submitted: 
     return sheet
 
 
-def _assign_and_score(b, round_: Round, applications, judges_per_app: int, when, unfinished=()) -> None:
-    """Round-robin assignment (balanced); every sheet submitted except those listed as (app, judge key)."""
-    for i, app in enumerate(applications):
-        for j in range(judges_per_app):
-            key = PANEL[(i + j) % len(PANEL)] if judges_per_app < len(PANEL) else PANEL[j]
-            db.session.add(Assignment(round=round_, application=app, judge=b.users[key], assigned_at=when))
-            state = dict(unfinished).get((app.title, key))
-            if state == "none":
+def _assign_and_score(b, round_: Round, applications, judges_per_app: int, when, unfinished=None) -> None:
+    """Assign with the real planner (balanced, no conflicts); every sheet submitted except, per judge
+    key, the states listed in `unfinished` for that judge's last assignments ("draft" or "none")."""
+    db.session.flush()
+    panel = {b.users[key].id: key for key in PANEL}
+    plan = plan_assignment([(a.id, a.organization_id) for a in applications], list(panel), judges_per_app,
+                           conflicted_org_ids(list(panel)), {})
+    by_app = {a.id: a for a in applications}
+    mine: dict[str, list[Application]] = {}
+    for app_id, judge_id in plan.pairs:
+        db.session.add(Assignment(round=round_, application=by_app[app_id], judge_id=judge_id, assigned_at=when))
+        mine.setdefault(panel[judge_id], []).append(by_app[app_id])
+    for key, apps in mine.items():
+        states = list((unfinished or {}).get(key, []))
+        tail = dict(zip((a.id for a in apps[len(apps) - len(states):]), states))
+        for i, app in enumerate(apps):
+            if tail.get(app.id) == "none":
                 continue
-            _score(b, round_, app, key, when + timedelta(hours=6 + i * 3 + j), submitted=state != "draft")
+            _score(b, round_, app, key, when + timedelta(hours=6 + i * 3 + PANEL.index(key)), submitted=tail.get(app.id) != "draft")
     b.event(b.users["committee"], "assignment.auto", round_, f"自动分配评委：{round_.name}", when,
-            {"assignments": len(applications) * judges_per_app})
+            {"assignments": len(plan.pairs)})
 
 
 def _lock(b, round_: Round, when) -> list:
@@ -256,10 +267,8 @@ def _autumn_in_judging(b, call: Call, apps: list[Application]) -> None:
     _round(call, 2, "决赛路演", RoundKind.PITCH, PITCH_RUBRIC, aggregation=Aggregation.TRIMMED, judges_per_application=5,
            status=RoundStatus.PLANNED)
     _enter(first, apps, start)
-    # The demo judge (王建国) has started: some sheets submitted, one draft, some not opened yet.
-    # Round-robin gives 王建国 projects 1, 4, 5 and 6 of the order.
-    unfinished = [((apps[4].title, "judge"), "draft"), ((apps[5].title, "judge"), "none"), ((apps[6].title, "judge2"), "none")]
-    _assign_and_score(b, first, apps, 3, start, unfinished)
+    # The demo judge (王建国) has started: some sheets submitted, one draft, one not opened yet.
+    _assign_and_score(b, first, apps, 3, start, {"judge": ["draft", "none"], "judge2": ["none"]})
 
 
 def _applications(call: Call) -> list[Application]:
