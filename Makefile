@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-su
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test bench install system-packages translations serve clean
+.PHONY: demo test bench install system-packages translations messages serve clean
 
 install: system-packages $(VENV)/.installed translations
 
@@ -38,6 +38,12 @@ $(VENV)/.installed: pyproject.toml
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations >/dev/null
+
+# Re-extract the UI strings (keywords in babel.cfg) and merge them into the catalogue; then fill the
+# new empty msgstrs in translations/en/LC_MESSAGES/messages.po and run `make translations`.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -w 120 -o /tmp/yichuang-messages.pot .
+	$(VENV)/bin/pybabel update -i /tmp/yichuang-messages.pot -d translations --no-fuzzy-matching -w 120
 
 demo: install
 	$(FLASK) db upgrade

@@ -5,15 +5,18 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import N_
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "zh_CN"  # services run from the CLI or tests: Chinese
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in ("zh_CN", "en"):
         return chosen
@@ -40,8 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = N_("请先登录。")
     login_manager.login_message_category = "warning"
+    from flask_babel import gettext
+
+    login_manager.localize_callback = gettext  # the message above, in the reader's language
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -114,6 +120,14 @@ def _register_template_helpers(app: Flask) -> None:
             "unread_notifications": _unread_count(user),
         }
 
+    @app.template_filter("translate")
+    def translate_filter(value):
+        """The catalogue's translation of a text held in a variable (a state label, a service's
+        message). Unlike Jinja's _(), which marks its result safe, the result is still escaped."""
+        from flask_babel import gettext
+
+        return gettext(str(value)) if value else value
+
     @app.template_filter("money")
     def money_filter(value):
         return format_money(value)
@@ -147,26 +161,29 @@ def _unread_count(user) -> int:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from flask_babel import gettext
+
     messages = {
-        400: ("请求无效", "提交的内容无法处理，请返回重试。"),
-        403: ("没有权限", "您没有权限访问这个页面。"),
-        404: ("页面不存在", "您要找的页面不存在或已被删除。"),
-        405: ("请求方式不允许", "请通过页面上的按钮操作。"),
-        413: ("文件太大", "上传的文件超过了大小限制（每个文件最多 10 MB）。"),
-        429: ("操作太频繁", "尝试次数过多，请稍后再试。"),
-        500: ("服务器出错", "服务器遇到问题，我们已记录，请稍后再试。"),
+        400: (N_("请求无效"), N_("提交的内容无法处理，请返回重试。")),
+        403: (N_("没有权限"), N_("您没有权限访问这个页面。")),
+        404: (N_("页面不存在"), N_("您要找的页面不存在或已被删除。")),
+        405: (N_("请求方式不允许"), N_("请通过页面上的按钮操作。")),
+        413: (N_("文件太大"), N_("上传的文件超过了大小限制（每个文件最多 10 MB）。")),
+        429: (N_("操作太频繁"), N_("尝试次数过多，请稍后再试。")),
+        500: (N_("服务器出错"), N_("服务器遇到问题，我们已记录，请稍后再试。")),
     }
 
     def render_error(code: int):
         title, text = messages[code]
-        return render_template("errors/error.html", code=code, title=title, text=text), code
+        return render_template("errors/error.html", code=code, title=gettext(title), text=gettext(text)), code
 
     for code in messages:
         app.register_error_handler(code, lambda exc, code=code: render_error(code))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_template("errors/error.html", code=400, title="页面已过期", text="表单已过期，请刷新页面后重新提交。"), 400
+        return render_template("errors/error.html", code=400, title=gettext("页面已过期"),
+                               text=gettext("表单已过期，请刷新页面后重新提交。")), 400
 
 
 def _register_security_headers(app: Flask) -> None:

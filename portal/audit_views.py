@@ -9,10 +9,13 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from .i18n import N_
 from . import audit
 from .accounts.permissions import access
 from .audit import AuditEvent
@@ -27,13 +30,13 @@ EXPORT_LIMIT = 100_000
 MIN_YEAR, MAX_YEAR = 2000, 2199
 
 ENTITY_LABELS = {
-    "applications": "申报书",
-    "organizations": "组织",
-    "users": "用户",
-    "calls": "项目征集",
-    "categories": "服务领域",
-    "memberships": "成员",
-    "invitations": "邀请",
+    "applications": N_("申报书"),
+    "organizations": N_("组织"),
+    "users": N_("用户"),
+    "calls": N_("项目征集"),
+    "categories": N_("服务领域"),
+    "memberships": N_("成员"),
+    "invitations": N_("邀请"),
 }
 
 
@@ -41,11 +44,11 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    action = SelectField("操作", choices=[("", "全部操作")], validators=[Optional()], validate_choice=False)
-    entity_type = SelectField("对象类型", choices=[("", "全部类型")], validators=[Optional()], validate_choice=False)
-    actor = StringField("操作人包含", validators=[Optional(), Length(max=100, message="不能超过 100 个字。")])
-    date_from = DateField("起始日期", validators=[Optional()], format="%Y-%m-%d")
-    date_to = DateField("截止日期", validators=[Optional()], format="%Y-%m-%d")
+    action = SelectField(_l("操作"), choices=[("", _l("全部操作"))], validators=[Optional()], validate_choice=False)
+    entity_type = SelectField(_l("对象类型"), choices=[("", _l("全部类型"))], validators=[Optional()], validate_choice=False)
+    actor = StringField(_l("操作人包含"), validators=[Optional(), Length(max=100, message=_l("不能超过 100 个字。"))])
+    date_from = DateField(_l("起始日期"), validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField(_l("截止日期"), validators=[Optional()], format="%Y-%m-%d")
 
 
 @dataclass
@@ -68,18 +71,18 @@ def _parse_filters() -> tuple[AuditFilterForm, list, dict]:
     form = AuditFilterForm(request.args)
     actions = list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
     types = list(db.session.scalars(sa.select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)))
-    form.action.choices = [("", "全部操作")] + [(a, a) for a in actions]
-    form.entity_type.choices = [("", "全部类型")] + [(t, f"{ENTITY_LABELS.get(t, t)}（{t}）") for t in types]
+    form.action.choices = [("", _("全部操作"))] + [(a, a) for a in actions]
+    form.entity_type.choices = [("", _("全部类型"))] + [(t, f"{_(ENTITY_LABELS.get(t, t))}（{t}）") for t in types]
     form.validate()
     for field in (form.date_from, form.date_to):
         if field.errors or (request.args.get(field.name) and field.data is None):
-            field.errors = ["日期格式不正确，请按 2026-05-01 的格式填写。"]
+            field.errors = [_("日期格式不正确，请按 2026-05-01 的格式填写。")]
             field.data = None
         elif field.data and not (MIN_YEAR <= field.data.year <= MAX_YEAR):
-            field.errors = [f"日期应在 {MIN_YEAR} 年到 {MAX_YEAR} 年之间。"]
+            field.errors = [_("日期应在 %(first)s 年到 %(last)s 年之间。", first=MIN_YEAR, last=MAX_YEAR)]
             field.data = None
     if form.date_from.data and form.date_to.data and form.date_to.data < form.date_from.data:
-        form.date_to.errors = list(form.date_to.errors) + ["截止日期不能早于起始日期。"]
+        form.date_to.errors = list(form.date_to.errors) + [_("截止日期不能早于起始日期。")]
         form.date_to.data = None
     conditions = []
     if form.action.data:
@@ -175,7 +178,7 @@ def record_history(entity_type: str, entity_id: int):
     return render_template(
         "audit/history.html",
         entity_type=entity_type,
-        entity_label=ENTITY_LABELS.get(entity_type, entity_type),
+        entity_label=_(ENTITY_LABELS.get(entity_type, entity_type)),
         entity_id=entity_id,
         events=audit.history(entity_type, entity_id),
     )

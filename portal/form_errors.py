@@ -1,7 +1,12 @@
-"""Showing a service's DomainError on the form the user filled in."""
+"""Showing a service's DomainError on the form the user filled in.
+
+Messages are translated here: a constant message marked with N_ where it is raised is in the catalogue;
+one with interpolated values is not, and stays Chinese.
+"""
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import gettext as _
 
 from .errors import DomainError, ValidationFailed
 
@@ -13,7 +18,7 @@ def attach_error(form, exc: DomainError) -> bool:
     for name, messages in pairs:
         field = getattr(form, name, None) if name else None
         if field is not None:
-            field.errors = list(field.errors) + list(messages)
+            field.errors = list(field.errors) + [_(message) for message in messages]
             placed = True
     return placed
 
@@ -21,4 +26,4 @@ def attach_error(form, exc: DomainError) -> bool:
 def show_error(form, exc: DomainError) -> None:
     """On its field when the error names one of the form's fields, else as a flashed message."""
     if not attach_error(form, exc):
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")

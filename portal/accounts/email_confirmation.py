@@ -8,12 +8,14 @@ valid 3 days, and bound to the address it was sent to (a changed address needs a
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..audit import record
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..i18n import N_
 from ..mail import queue_mail
 from ..types import utcnow
 from .models import User
@@ -35,7 +37,7 @@ def make_confirmation_token(user: User) -> str:
 def send_confirmation(user: User, link_for) -> None:
     """Mail a confirmation link to the user's address. link_for(token) → URL."""
     if user.email_confirmed_at is not None:
-        raise DomainError("您的电子邮箱已经确认过了。")
+        raise DomainError(N_("您的电子邮箱已经确认过了。"))
     link = link_for(make_confirmation_token(user))
     queue_mail(user.email, "【益创】确认您的电子邮箱",
                f"请在 3 天内打开以下链接确认您的电子邮箱：\n{link}\n\n如非本人操作，请忽略本邮件。")
@@ -48,12 +50,12 @@ def confirm_email(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=MAX_AGE)
     except SignatureExpired:
-        raise DomainError("确认链接已过期，请登录后重新发送。") from None
+        raise DomainError(N_("确认链接已过期，请登录后重新发送。")) from None
     except BadSignature:
-        raise DomainError("确认链接无效。") from None
+        raise DomainError(N_("确认链接无效。")) from None
     user = db.session.get(User, data.get("uid")) if isinstance(data, dict) and isinstance(data.get("uid"), int) else None
     if user is None or not user.active or user.email != data.get("email"):
-        raise DomainError("确认链接无效。")
+        raise DomainError(N_("确认链接无效。"))
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         record(user, "user.email_confirmed", user, "确认电子邮箱")
@@ -75,8 +77,8 @@ def confirm_email_view(token: str):
         user = confirm_email(token)
     except DomainError as exc:
         db.session.rollback()
-        return render_template("accounts/message.html", title="链接无效", message=exc.message), 410
-    flash(f"电子邮箱 {user.email} 已确认。", "success")
+        return render_template("accounts/message.html", title=N_("链接无效"), message=exc.message), 410
+    flash(_("电子邮箱 %(email)s 已确认。", email=user.email), "success")
     return redirect(url_for("accounts.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
 
 
@@ -87,8 +89,8 @@ def send_confirmation_view():
     user = acting_user()
     try:
         send_confirmation(user, lambda token: url_for("accounts.confirm_email", token=token, _external=True))
-        flash(f"确认邮件已发送到 {user.email}，请在 3 天内打开邮件中的链接。", "info")
+        flash(_("确认邮件已发送到 %(email)s，请在 3 天内打开邮件中的链接。", email=user.email), "info")
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "info")
+        flash(_(exc.message), "info")
     return redirect(safe_next(url_for("accounts.dashboard")))

@@ -4,83 +4,84 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from .models import COMPANY_FORMS, NGO_FORMS
 
-REQUIRED = "请填写此项。"
-EMAIL = Email("请输入有效的电子邮箱。")
-MIN8 = Length(min=8, max=128, message="密码至少 8 位。")
+REQUIRED = _l("请填写此项。")
+EMAIL = Email(_l("请输入有效的电子邮箱。"))
+MIN8 = Length(min=8, max=128, message=_l("密码至少 8 位。"))
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def phone_check(form, field):
     value = re.sub(r"[\s]", "", field.data or "")
     if value and not PHONE_RE.match(value):
-        raise ValidationError("请输入有效的手机号（11 位）或带区号的固定电话，如 0573-85012345。")
+        raise ValidationError(_l("请输入有效的手机号（11 位）或带区号的固定电话，如 0573-85012345。"))
     field.data = value
 
 
 def not_future(form, field):
     if field.data and field.data > date.today():
-        raise ValidationError("成立日期不能晚于今天。")
+        raise ValidationError(_l("成立日期不能晚于今天。"))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("电子邮箱", validators=[DataRequired(REQUIRED), EMAIL])
-    password = PasswordField("密码", validators=[DataRequired(REQUIRED)])
-    remember = BooleanField("保持登录")
+    email = EmailField(_l("电子邮箱"), validators=[DataRequired(REQUIRED), EMAIL])
+    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED)])
+    remember = BooleanField(_l("保持登录"))
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("姓名", validators=[DataRequired(REQUIRED), Length(max=100, message="姓名过长。")])
-    email = EmailField("电子邮箱", validators=[DataRequired(REQUIRED), EMAIL])
-    phone = StringField("手机号", validators=[DataRequired(REQUIRED), phone_check])
-    password = PasswordField("密码", validators=[DataRequired(REQUIRED), MIN8])
-    password2 = PasswordField("确认密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])
+    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=100, message=_l("姓名过长。"))])
+    email = EmailField(_l("电子邮箱"), validators=[DataRequired(REQUIRED), EMAIL])
+    phone = StringField(_l("手机号"), validators=[DataRequired(REQUIRED), phone_check])
+    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED), MIN8])
+    password2 = PasswordField(_l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("当前密码", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("新密码", validators=[DataRequired(REQUIRED), MIN8])
-    password2 = PasswordField("确认新密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])
+    current_password = PasswordField(_l("当前密码"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("新密码"), validators=[DataRequired(REQUIRED), MIN8])
+    password2 = PasswordField(_l("确认新密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("电子邮箱", validators=[DataRequired(REQUIRED), EMAIL])
+    email = EmailField(_l("电子邮箱"), validators=[DataRequired(REQUIRED), EMAIL])
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("新密码", validators=[DataRequired(REQUIRED), MIN8])
-    password2 = PasswordField("确认新密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])
+    password = PasswordField(_l("新密码"), validators=[DataRequired(REQUIRED), MIN8])
+    password2 = PasswordField(_l("确认新密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))])
 
 
 class OrganizationForm(FlaskForm):
-    kind = SelectField("组织类型", choices=[("ngo", "公益组织"), ("company", "爱心企业/资助方")],
+    kind = SelectField(_l("组织类型"), choices=[("ngo", _l("公益组织")), ("company", _l("爱心企业/资助方"))],
                        validators=[DataRequired(REQUIRED)])
-    name = StringField("组织名称", validators=[DataRequired(REQUIRED), Length(max=200, message="名称过长。")])
-    legal_form = SelectField("组织形式", choices=[(f, f) for f in dict.fromkeys(NGO_FORMS + COMPANY_FORMS)],
+    name = StringField(_l("组织名称"), validators=[DataRequired(REQUIRED), Length(max=200, message=_l("名称过长。"))])
+    legal_form = SelectField(_l("组织形式"), choices=[(f, _l(f)) for f in dict.fromkeys(NGO_FORMS + COMPANY_FORMS)],
                              validators=[DataRequired(REQUIRED)])
-    uscc = StringField("统一社会信用代码", validators=[Optional(), Length(max=30, message="代码过长。")],
-                       description="18 位；没有代码的基层团队可留空并填写业务主管/挂靠单位。")
-    confirm_uscc = BooleanField("我确认该代码与证书一致")
-    supervising_org = StringField("业务主管/挂靠单位", validators=[Optional(), Length(max=200, message="过长。")])
-    province = StringField("省", validators=[DataRequired(REQUIRED), Length(max=40, message="过长。")])
-    city = StringField("市", validators=[DataRequired(REQUIRED), Length(max=40, message="过长。")])
-    district = StringField("区/县", validators=[Optional(), Length(max=40, message="过长。")])
-    contact_name = StringField("联系人", validators=[DataRequired(REQUIRED), Length(max=100, message="过长。")])
-    contact_phone = StringField("联系电话", validators=[DataRequired(REQUIRED), phone_check])
-    address = StringField("地址", validators=[Optional(), Length(max=300, message="过长。")])
-    founded_on = DateField("成立日期", validators=[Optional()], format="%Y-%m-%d")
-    introduction = TextAreaField("组织简介", validators=[Optional(), Length(max=5000, message="简介过长。")])
+    uscc = StringField(_l("统一社会信用代码"), validators=[Optional(), Length(max=30, message=_l("代码过长。"))],
+                       description=_l("18 位；没有代码的基层团队可留空并填写业务主管/挂靠单位。"))
+    confirm_uscc = BooleanField(_l("我确认该代码与证书一致"))
+    supervising_org = StringField(_l("业务主管/挂靠单位"), validators=[Optional(), Length(max=200, message=_l("过长。"))])
+    province = StringField(_l("省"), validators=[DataRequired(REQUIRED), Length(max=40, message=_l("过长。"))])
+    city = StringField(_l("市"), validators=[DataRequired(REQUIRED), Length(max=40, message=_l("过长。"))])
+    district = StringField(_l("区/县"), validators=[Optional(), Length(max=40, message=_l("过长。"))])
+    contact_name = StringField(_l("联系人"), validators=[DataRequired(REQUIRED), Length(max=100, message=_l("过长。"))])
+    contact_phone = StringField(_l("联系电话"), validators=[DataRequired(REQUIRED), phone_check])
+    address = StringField(_l("地址"), validators=[Optional(), Length(max=300, message=_l("过长。"))])
+    founded_on = DateField(_l("成立日期"), validators=[Optional()], format="%Y-%m-%d")
+    introduction = TextAreaField(_l("组织简介"), validators=[Optional(), Length(max=5000, message=_l("简介过长。"))])
 
     def validate_legal_form(self, field):
         kind = self.kind.data if "kind" in self._fields else getattr(self, "fixed_kind", "ngo")
         forms = NGO_FORMS if kind == "ngo" else COMPANY_FORMS
         if field.data not in forms:
-            raise ValidationError("所选组织形式与组织类型不符。")
+            raise ValidationError(_l("所选组织形式与组织类型不符。"))
 
     def validate_founded_on(self, field):
         not_future(self, field)
@@ -92,14 +93,15 @@ class OrganizationForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("被邀请人邮箱", validators=[DataRequired(REQUIRED), EMAIL])
+    email = EmailField(_l("被邀请人邮箱"), validators=[DataRequired(REQUIRED), EMAIL])
 
 
 class AcceptInvitationForm(FlaskForm):
-    name = StringField("姓名", validators=[DataRequired(REQUIRED), Length(max=100, message="姓名过长。")])
-    password = PasswordField("密码", validators=[DataRequired(REQUIRED), MIN8])
-    password2 = PasswordField("确认密码", validators=[DataRequired(REQUIRED), EqualTo("password", "两次输入的密码不一致。")])
+    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=100, message=_l("姓名过长。"))])
+    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED), MIN8])
+    password2 = PasswordField(_l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))])
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField("不通过原因", validators=[DataRequired("请填写不通过的原因。"), Length(max=2000, message="过长。")])
+    reason = TextAreaField(_l("不通过原因"),
+                           validators=[DataRequired(_l("请填写不通过的原因。")), Length(max=2000, message=_l("过长。"))])

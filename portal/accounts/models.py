@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..i18n import N_
 from ..states import StateEnum
 from ..types import UTCDateTime, utcnow
 
@@ -21,12 +22,12 @@ class OrgKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"ngo": "公益组织", "company": "爱心企业", "committee": "主办方"}[self.value]
+        return {"ngo": N_("公益组织"), "company": N_("爱心企业"), "committee": N_("主办方")}[self.value]
 
 
 # Whoever runs a public-benefit project may apply; the legal form is recorded, not restricted.
-NGO_FORMS = ["社会组织", "志愿服务队", "事业单位", "村(社区)", "机关", "群团组织", "其他"]
-COMPANY_FORMS = ["企业", "基金会", "行业协会/商会", "其他"]
+NGO_FORMS = [N_("社会组织"), N_("志愿服务队"), N_("事业单位"), N_("村(社区)"), N_("机关"), N_("群团组织"), N_("其他")]
+COMPANY_FORMS = [N_("企业"), N_("基金会"), N_("行业协会/商会"), N_("其他")]
 
 
 class OrgStatus(StateEnum):
@@ -36,7 +37,7 @@ class OrgStatus(StateEnum):
 
 
 OrgStatus.define(
-    labels={OrgStatus.PENDING: "待审核", OrgStatus.VERIFIED: "已认证", OrgStatus.REJECTED: "未通过"},
+    labels={OrgStatus.PENDING: N_("待审核"), OrgStatus.VERIFIED: N_("已认证"), OrgStatus.REJECTED: N_("未通过")},
     transitions={
         OrgStatus.PENDING: {OrgStatus.VERIFIED, OrgStatus.REJECTED},
         # A rejected organization corrects its details and asks again.
@@ -51,7 +52,7 @@ class MemberRole(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"owner": "负责人", "member": "成员"}[self.value]
+        return {"owner": N_("负责人"), "member": N_("成员")}[self.value]
 
 
 class User(UserMixin, db.Model):

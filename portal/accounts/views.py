@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..i18n import N_
 from ..types import utcnow
 from ..form_errors import show_error
 from . import invitations, organizations as orgs, services
@@ -43,10 +45,10 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("邮箱或密码不正确。")
+            form.password.errors.append(_("邮箱或密码不正确。"))
         else:
             login_user(user, remember=form.remember.data)
-            flash("欢迎回来，" + user.display_name + "。", "success")
+            flash(_("欢迎回来，%(name)s。", name=user.display_name), "success")
             return redirect(safe_next(url_for("accounts.dashboard")))
     return render_template("accounts/login.html", form=form)
 
@@ -55,7 +57,7 @@ def login():
 @access("user")
 def logout():
     logout_user()
-    flash("您已退出登录。", "info")
+    flash(_("您已退出登录。"), "info")
     return redirect(url_for("public.home"))
 
 
@@ -71,9 +73,9 @@ def register():
             show_error(form, exc)
         else:
             login_user(user)
-            flash("注册成功。", "success")
+            flash(_("注册成功。"), "success")
             return redirect(url_for("accounts.dashboard"))
-    return render_template("accounts/form.html", form=form, title="注册账号", submit="注册")
+    return render_template("accounts/form.html", form=form, title=N_("注册账号"), submit=N_("注册"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -87,9 +89,9 @@ def change_password():
             db.session.rollback()
             show_error(form, exc)
         else:
-            flash("密码已修改。", "success")
+            flash(_("密码已修改。"), "success")
             return redirect(url_for("accounts.dashboard"))
-    return render_template("accounts/form.html", form=form, title="修改密码", submit="保存")
+    return render_template("accounts/form.html", form=form, title=N_("修改密码"), submit=N_("保存"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -99,17 +101,17 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(
             form.email.data, lambda token: url_for("accounts.reset_password", token=token, _external=True))
-        flash("如果该邮箱已注册，我们已发送一封重置密码的邮件，请在 2 小时内查收。", "info")
+        flash(_("如果该邮箱已注册，我们已发送一封重置密码的邮件，请在 2 小时内查收。"), "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/form.html", form=form, title="找回密码", submit="发送重置邮件")
+    return render_template("accounts/form.html", form=form, title=N_("找回密码"), submit=N_("发送重置邮件"))
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @access("public")
 def reset_password(token: str):
     if services.user_for_reset_token(token) is None:
-        return render_template("accounts/message.html", title="链接无效",
-                               message="重置链接无效、已过期或已使用，请重新申请。"), 410
+        return render_template("accounts/message.html", title=N_("链接无效"),
+                               message=N_("重置链接无效、已过期或已使用，请重新申请。")), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -118,9 +120,9 @@ def reset_password(token: str):
             db.session.rollback()
             show_error(form, exc)
         else:
-            flash("密码已重置，请用新密码登录。", "success")
+            flash(_("密码已重置，请用新密码登录。"), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/form.html", form=form, title="设置新密码", submit="保存")
+    return render_template("accounts/form.html", form=form, title=N_("设置新密码"), submit=N_("保存"))
 
 
 @bp.route("/me")
@@ -162,13 +164,13 @@ def notifications_read_all():
     db.session.execute(sa.update(Notification).where(Notification.user_id == current_user.id,
                                                      Notification.read_at.is_(None)).values(read_at=utcnow()))
     db.session.commit()
-    flash("已全部标为已读。", "success")
+    flash(_("已全部标为已读。"), "success")
     return redirect(url_for("accounts.notifications"))
 
 
 # --- organizations -----------------------------------------------------------------------------
 
-def _org_form_response(form, org=None, title="登记组织"):
+def _org_form_response(form, org=None, title=N_("登记组织")):
     return render_template("accounts/org_form.html", form=form, org=org, title=title)
 
 
@@ -185,7 +187,7 @@ def org_new():
             show_error(form, exc)
             form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
         else:
-            flash("组织已登记，等待主办方审核。", "success")
+            flash(_("组织已登记，等待主办方审核。"), "success")
             return redirect(url_for("accounts.org_detail", org_id=org.id))
     return _org_form_response(form)
 
@@ -220,9 +222,9 @@ def org_edit(org_id: int):
             show_error(form, exc)
             form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
         else:
-            flash("组织信息已保存。", "success")
+            flash(_("组织信息已保存。"), "success")
             return redirect(url_for("accounts.org_detail", org_id=org.id))
-    return _org_form_response(form, org, "修改组织信息")
+    return _org_form_response(form, org, N_("修改组织信息"))
 
 
 @bp.route("/organizations/<int:org_id>/invite", methods=["POST"])
@@ -238,10 +240,10 @@ def org_invite(org_id: int):
         try:
             invitations.invite_member(current_user, org, form.email.data,
                                       lambda t: url_for("accounts.invitation", token=t, _external=True))
-            flash("邀请邮件已发送。", "success")
+            flash(_("邀请邮件已发送。"), "success")
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            flash(_(exc.message), "danger")
     return redirect(url_for("accounts.org_detail", org_id=org.id))
 
 
@@ -251,9 +253,9 @@ def invitation(token: str):
     try:
         inv = invitations.find_invitation(token)
     except invitations.InvitationGone as exc:
-        return render_template("accounts/message.html", title="邀请已失效", message=exc.message), 410
+        return render_template("accounts/message.html", title=N_("邀请已失效"), message=exc.message), 410
     except DomainError as exc:
-        return render_template("accounts/message.html", title="邀请无效", message=exc.message), 404
+        return render_template("accounts/message.html", title=N_("邀请无效"), message=exc.message), 404
     existing = services.find_user_by_email(inv.email)
     form = AcceptInvitationForm() if existing is None else None
     if request.method == "POST":
@@ -272,10 +274,10 @@ def invitation(token: str):
             if form is not None:
                 show_error(form, exc)
             else:
-                flash(exc.message, "danger")
+                flash(_(exc.message), "danger")
         else:
             if user is not None:
-                flash("已接受邀请。", "success")
+                flash(_("已接受邀请。"), "success")
                 return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/invitation.html", inv=inv, form=form, existing=existing, InvitationKind=InvitationKind)
 
@@ -306,10 +308,10 @@ def org_verify(org_id: int):
     require(can_verify_org(current_user, org))
     try:
         orgs.verify_organization(current_user, org)
-        flash(f"已认证“{org.name}”。", "success")
+        flash(_("已认证“%(name)s”。", name=org.name), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
     return redirect(url_for("accounts.verification_queue"))
 
 
@@ -325,10 +327,10 @@ def org_reject(org_id: int):
         return redirect(url_for("accounts.org_detail", org_id=org.id))
     try:
         orgs.reject_organization(current_user, org, form.reason.data)
-        flash(f"已驳回“{org.name}”。", "success")
+        flash(_("已驳回“%(name)s”。", name=org.name), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(_(exc.message), "danger")
     return redirect(url_for("accounts.verification_queue"))
 
 
@@ -340,7 +342,7 @@ def judges():
         try:
             invitations.invite_judge(current_user, form.email.data,
                                      lambda t: url_for("accounts.invitation", token=t, _external=True))
-            flash("评审邀请已发送。", "success")
+            flash(_("评审邀请已发送。"), "success")
             return redirect(url_for("accounts.judges"))
         except DomainError as exc:
             db.session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Organization, User
 from ..calls.models import Call, Category
 from ..extensions import db
+from ..i18n import N_
 from ..states import StateEnum
 from ..types import Money, UTCDateTime, utcnow
 
@@ -25,12 +26,12 @@ class ApplicationStatus(StateEnum):
 
 ApplicationStatus.define(
     labels={
-        ApplicationStatus.DRAFT: "草稿",
-        ApplicationStatus.SUBMITTED: "已提交，待审查",
-        ApplicationStatus.RETURNED: "退回修改",
-        ApplicationStatus.ELIGIBLE: "资格审查通过",
-        ApplicationStatus.INELIGIBLE: "资格审查未通过",
-        ApplicationStatus.WITHDRAWN: "已撤回",
+        ApplicationStatus.DRAFT: N_("草稿"),
+        ApplicationStatus.SUBMITTED: N_("已提交，待审查"),
+        ApplicationStatus.RETURNED: N_("退回修改"),
+        ApplicationStatus.ELIGIBLE: N_("资格审查通过"),
+        ApplicationStatus.INELIGIBLE: N_("资格审查未通过"),
+        ApplicationStatus.WITHDRAWN: N_("已撤回"),
     },
     transitions={
         ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN},
@@ -44,7 +45,7 @@ ApplicationStatus.define(
     },
 )
 
-BUDGET_CATEGORIES = ["人员费", "活动费", "物资费", "宣传费", "管理费", "其他"]
+BUDGET_CATEGORIES = [N_("人员费"), N_("活动费"), N_("物资费"), N_("宣传费"), N_("管理费"), N_("其他")]
 ADMIN_BUDGET_CATEGORY = "管理费"
 
 

@@ -10,28 +10,29 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from ..i18n import N_
 from ..calls.services import is_accepting_applications, region_eligible
 from .models import Application
 
 # section → the fields it holds (used for the progress indicator and to place messages)
 SECTIONS = {
-    "basics": ("基本信息", ["title", "category", "service_area", "summary"]),
-    "need": ("需求与受益人", ["target_group", "beneficiaries_count", "need_analysis"]),
-    "plan": ("实施计划", ["goals", "activities"]),
-    "team": ("项目团队", ["team_members"]),
-    "budget": ("项目预算", ["budget_lines", "requested_amount", "admin_cost", "self_funding"]),
-    "attachments": ("附件", ["attachments"]),
-    "declaration": ("承诺声明", ["declaration_accepted"]),
+    "basics": (N_("基本信息"), ["title", "category", "service_area", "summary"]),
+    "need": (N_("需求与受益人"), ["target_group", "beneficiaries_count", "need_analysis"]),
+    "plan": (N_("实施计划"), ["goals", "activities"]),
+    "team": (N_("项目团队"), ["team_members"]),
+    "budget": (N_("项目预算"), ["budget_lines", "requested_amount", "admin_cost", "self_funding"]),
+    "attachments": (N_("附件"), ["attachments"]),
+    "declaration": (N_("承诺声明"), ["declaration_accepted"]),
 }
 FIELD_SECTION = {field: section for section, (_, fields) in SECTIONS.items() for field in fields}
 
 REQUIRED_TEXT = {
-    "title": "请填写项目名称。",
-    "service_area": "请填写服务区域。",
-    "summary": "请填写项目概述。",
-    "target_group": "请填写服务对象。",
-    "need_analysis": "请填写需求分析。",
-    "goals": "请填写项目目标。",
+    "title": N_("请填写项目名称。"),
+    "service_area": N_("请填写服务区域。"),
+    "summary": N_("请填写项目概述。"),
+    "target_group": N_("请填写服务对象。"),
+    "need_analysis": N_("请填写需求分析。"),
+    "goals": N_("请填写项目目标。"),
 }
 
 
@@ -45,21 +46,21 @@ def completeness_errors(application: Application) -> dict[str, list[str]]:
         if not (getattr(application, field) or "").strip():
             _add(errors, field, message)
     if application.category_id is None:
-        _add(errors, "category", "请选择服务领域。")
+        _add(errors, "category", N_("请选择服务领域。"))
     elif application.call.categories and application.category_id not in {c.id for c in application.call.categories}:
-        _add(errors, "category", "所选服务领域不在本次征集范围内。")
+        _add(errors, "category", N_("所选服务领域不在本次征集范围内。"))
     if application.beneficiaries_count is None:
-        _add(errors, "beneficiaries_count", "请填写受益人数。")
+        _add(errors, "beneficiaries_count", N_("请填写受益人数。"))
     if not application.activities:
-        _add(errors, "activities", "请至少填写一项活动。")
+        _add(errors, "activities", N_("请至少填写一项活动。"))
     elif any(a.starts_on is None or a.ends_on is None for a in application.activities):
-        _add(errors, "activities", "每项活动都要填写开始和结束日期。")
+        _add(errors, "activities", N_("每项活动都要填写开始和结束日期。"))
     if not application.team_members:
-        _add(errors, "team_members", "请至少填写一名团队成员。")
+        _add(errors, "team_members", N_("请至少填写一名团队成员。"))
     if not application.budget_lines:
-        _add(errors, "budget_lines", "请至少填写一条预算。")
+        _add(errors, "budget_lines", N_("请至少填写一条预算。"))
     if not application.declaration_accepted:
-        _add(errors, "declaration_accepted", "请阅读并勾选承诺声明。")
+        _add(errors, "declaration_accepted", N_("请阅读并勾选承诺声明。"))
     return errors
 
 
@@ -80,11 +81,11 @@ def call_rule_errors(application: Application, now: datetime) -> dict[str, list[
     org = application.organization
     errors: dict[str, list[str]] = {}
     if not is_accepting_applications(call, now):
-        _add(errors, "call", "本次征集当前不接受申报（未开始或已截止）。")
+        _add(errors, "call", N_("本次征集当前不接受申报（未开始或已截止）。"))
     if call.verified_only and not org.is_verified:
-        _add(errors, "organization", "本次征集只接受已认证的组织申报，请先完成组织认证。")
+        _add(errors, "organization", N_("本次征集只接受已认证的组织申报，请先完成组织认证。"))
     if not region_eligible(call, org):
-        _add(errors, "organization", "申报组织所在地区不在本次征集的范围内。")
+        _add(errors, "organization", N_("申报组织所在地区不在本次征集的范围内。"))
     if application.budget_lines:
         total = application.budget_total
         requested = application.requested_amount

@@ -19,6 +19,7 @@ from ..accounts.permissions import can_screen_application, org_ids
 from ..calls.models import Call, Category
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from .models import Application, ApplicationMessage, ApplicationStatus, ApplicationVersion, BudgetLine
 from .snapshot import diff_snapshots
 from ..pagination import PageNumbers
@@ -30,12 +31,12 @@ REASON_MAX = 2000
 
 # status filter values: "" means the default (submitted, 待审查); "all" every non-draft application
 STATUS_CHOICES = [
-    ("", "待审查"),
+    ("", N_("待审查")),
     ("returned", ApplicationStatus.RETURNED.label),
     ("eligible", ApplicationStatus.ELIGIBLE.label),
     ("ineligible", ApplicationStatus.INELIGIBLE.label),
     ("withdrawn", ApplicationStatus.WITHDRAWN.label),
-    ("all", "全部（不含草稿）"),
+    ("all", N_("全部（不含草稿）")),
 ]
 
 
@@ -148,13 +149,13 @@ def all_categories() -> list[Category]:
 # --- versions ------------------------------------------------------------------------------------
 
 ROW_FIELDS = {
-    "activities": [("name", "活动名称"), ("starts_on", "开始"), ("ends_on", "结束"), ("milestone", "里程碑")],
-    "team_members": [("name", "姓名"), ("role", "角色"), ("qualification", "资质")],
+    "activities": [("name", N_("活动名称")), ("starts_on", N_("开始")), ("ends_on", N_("结束")), ("milestone", N_("里程碑"))],
+    "team_members": [("name", N_("姓名")), ("role", N_("角色")), ("qualification", N_("资质"))],
     "budget_lines": [
-        ("category", "类别"), ("item", "明细"), ("unit_price", "单价"), ("quantity", "数量"),
-        ("amount", "金额"), ("self_funded", "其中自筹"),
+        ("category", N_("类别")), ("item", N_("明细")), ("unit_price", N_("单价")), ("quantity", N_("数量")),
+        ("amount", N_("金额")), ("self_funded", N_("其中自筹")),
     ],
-    "attachments": [("filename", "文件名"), ("kind", "类型"), ("size", "大小")],
+    "attachments": [("filename", N_("文件名")), ("kind", N_("类型")), ("size", N_("大小"))],
 }
 ROW_KEY = {"activities": "name", "team_members": "name", "budget_lines": "item", "attachments": "filename"}
 

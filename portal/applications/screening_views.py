@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import TextAreaField
@@ -13,24 +15,25 @@ from ..accounts.models import Membership, Organization
 from ..accounts.permissions import access, acting_user, can_screen_application, require
 from ..errors import DomainError, InvalidTransition, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..form_errors import attach_error
 from . import screening
 from .models import Application, ApplicationStatus
 from .views import bp
 
-REASON_LENGTH = Length(max=screening.REASON_MAX, message=f"不能超过 {screening.REASON_MAX} 个字。")
+REASON_LENGTH = Length(max=screening.REASON_MAX, message=_l("不能超过 %(n)s 个字。", n=screening.REASON_MAX))
 
 
 class EligibleForm(FlaskForm):
-    reason = TextAreaField("审查意见（可选）", validators=[Optional(), REASON_LENGTH])
+    reason = TextAreaField(_l("审查意见（可选）"), validators=[Optional(), REASON_LENGTH])
 
 
 class IneligibleForm(FlaskForm):
-    reason = TextAreaField("不通过的理由", validators=[DataRequired("请填写不通过的理由。"), REASON_LENGTH])
+    reason = TextAreaField(_l("不通过的理由"), validators=[DataRequired(_l("请填写不通过的理由。")), REASON_LENGTH])
 
 
 class ReturnForm(FlaskForm):
-    reason = TextAreaField("需要修改的内容", validators=[DataRequired("请填写需要修改的内容。"), REASON_LENGTH])
+    reason = TextAreaField(_l("需要修改的内容"), validators=[DataRequired(_l("请填写需要修改的内容。")), REASON_LENGTH])
 
 
 DECISION_FORMS = {"eligible": EligibleForm, "ineligible": IneligibleForm, "return": ReturnForm}
@@ -40,9 +43,9 @@ DECISION_TARGETS = {
     "return": ApplicationStatus.RETURNED,
 }
 DECISION_SERVICES = {
-    "eligible": (screening.mark_eligible, "已标记为资格审查通过，已通知申报组织。"),
-    "ineligible": (screening.mark_ineligible, "已标记为资格审查未通过，已通知申报组织。"),
-    "return": (screening.return_for_changes, "已退回修改，已通知申报组织。"),
+    "eligible": (screening.mark_eligible, N_("已标记为资格审查通过，已通知申报组织。")),
+    "ineligible": (screening.mark_ineligible, N_("已标记为资格审查未通过，已通知申报组织。")),
+    "return": (screening.return_for_changes, N_("已退回修改，已通知申报组织。")),
 }
 
 
@@ -129,7 +132,7 @@ def screening_decide(application_id: int, decision: str):
     try:
         application.status.check_transition(DECISION_TARGETS[decision])
     except InvalidTransition as exc:
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("applications.screening_review", application_id=application_id))
     form = DECISION_FORMS[decision](prefix=decision)
     if not form.validate():
@@ -141,13 +144,13 @@ def screening_decide(application_id: int, decision: str):
         abort(403)
     except InvalidTransition as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("applications.screening_review", application_id=application_id))
     except DomainError as exc:
         db.session.rollback()
         if attach_error(form, exc):
             return _render_review(_load_for_review(application_id), {decision: form}, status=400)
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("applications.screening_review", application_id=application_id))
-    flash(done, "success")
+    flash(_(done), "success")
     return redirect(url_for("applications.screening_review", application_id=application_id))

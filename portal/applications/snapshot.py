@@ -1,24 +1,25 @@
 """A frozen, JSON-able picture of an application, kept at each submission and compared between versions."""
 from __future__ import annotations
 
+from ..i18n import N_
 from .models import Application
 
 SECTION_LABELS = {
-    "title": "项目名称",
-    "category": "服务领域",
-    "service_area": "服务区域",
-    "summary": "项目概述",
-    "target_group": "服务对象",
-    "beneficiaries_count": "受益人数",
-    "need_analysis": "需求分析",
-    "goals": "项目目标",
-    "activities": "活动安排",
-    "team_members": "项目团队",
-    "budget_lines": "项目预算",
-    "attachments": "附件",
-    "requested_amount": "申请金额",
-    "budget_total": "预算总额",
-    "self_funded_total": "自筹资金",
+    "title": N_("项目名称"),
+    "category": N_("服务领域"),
+    "service_area": N_("服务区域"),
+    "summary": N_("项目概述"),
+    "target_group": N_("服务对象"),
+    "beneficiaries_count": N_("受益人数"),
+    "need_analysis": N_("需求分析"),
+    "goals": N_("项目目标"),
+    "activities": N_("活动安排"),
+    "team_members": N_("项目团队"),
+    "budget_lines": N_("项目预算"),
+    "attachments": N_("附件"),
+    "requested_amount": N_("申请金额"),
+    "budget_total": N_("预算总额"),
+    "self_funded_total": N_("自筹资金"),
 }
 
 

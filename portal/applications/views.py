@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import OrgKind
@@ -89,16 +90,16 @@ def start(call_id: int):
     if request.method == "POST":
         org = next((o for o in orgs if o.id == form.organization_id.data), None) if len(orgs) > 1 else orgs[0]
         if org is None:
-            form.organization_id.errors = ["请选择申报组织。"]
+            form.organization_id.errors = [_("请选择申报组织。")]
         else:
             try:
                 application = services.start_application(user, call, org)
             except PermissionDenied:
                 abort(403)
             except DomainError as exc:
-                flash(exc.message, "error")
+                flash(_(exc.message), "error")
             else:
-                flash("已创建申报书草稿，可以随时保存，填写完整后再提交。", "success")
+                flash(_("已创建申报书草稿，可以随时保存，填写完整后再提交。"), "success")
                 return redirect(url_for("applications.edit", application_id=application.id, section="basics"))
     return render_template("applications/start.html", call=call, orgs=orgs, form=form, accepting=accepting)
 
@@ -121,7 +122,7 @@ def _render_detail(application: Application, submit_errors=None, status: int = 2
         can_edit=can_edit_application(user, application),
         sections=rules.SECTIONS,
         progress=rules.section_status(application),
-        submit_errors=submit_errors or {},
+        submit_errors={field: [_(m) for m in messages] for field, messages in (submit_errors or {}).items()},
         field_section=rules.FIELD_SECTION,
         ApplicationStatus=ApplicationStatus,
     ), status
@@ -135,7 +136,7 @@ def edit(application_id: int, section: str):
     if section not in rules.SECTIONS:
         abort(404)
     if not application.is_editable:
-        flash(f"申报书当前状态为“{application.status.label}”，不能修改。", "warning")
+        flash(_("申报书当前状态为“%(status)s”，不能修改。", status=_(application.status.label)), "warning")
         return redirect(url_for("applications.detail", application_id=application.id))
     if section == "attachments":
         return _render_editor(application, section, forms.AttachmentForm())
@@ -150,10 +151,10 @@ def edit(application_id: int, section: str):
                 _attach_errors(form, exc.errors)
                 return _render_editor(application, section, form, status=400)
             except DomainError as exc:
-                flash(exc.message, "error")
+                flash(_(exc.message), "error")
                 return redirect(url_for("applications.detail", application_id=application.id))
             session.pop(_submit_errors_key(application), None)
-            flash(f"已保存“{rules.SECTIONS[section][0]}”。", "success")
+            flash(_("已保存“%(section)s”。", section=_(rules.SECTIONS[section][0])), "success")
             target = request.form.get("next") if request.form.get("next") in rules.SECTIONS else section
             return redirect(url_for("applications.edit", application_id=application.id, section=target))
         return _render_editor(application, section, form, status=400)
@@ -195,9 +196,9 @@ def _attach_errors(form, errors: dict) -> None:
     for field, messages in errors.items():
         target = getattr(form, field, None) or getattr(form, field + "_id", None)
         if target is not None:
-            target.errors = list(target.errors) + messages
+            target.errors = list(target.errors) + [_(message) for message in messages]
         else:
-            flash("；".join(messages), "error")
+            flash("；".join(_(message) for message in messages), "error")
 
 
 def _render_editor(application: Application, section: str, form, status: int = 200):
@@ -229,7 +230,7 @@ def upload(application_id: int):
     form = forms.AttachmentForm()
     upload_file = form.file.data
     if not upload_file or not getattr(upload_file, "filename", ""):
-        form.file.errors = ["请选择要上传的文件。"]
+        form.file.errors = [_("请选择要上传的文件。")]
         return _render_editor(application, "attachments", form, status=400)
     data = upload_file.read(forms_max_size() + 1)
     try:
@@ -238,11 +239,11 @@ def upload(application_id: int):
         abort(403)
     except DomainError as exc:
         if application.is_editable:
-            form.file.errors = [exc.message]
+            form.file.errors = [_(exc.message)]
             return _render_editor(application, "attachments", form, status=400)
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("applications.detail", application_id=application.id))
-    flash("附件已上传。", "success")
+    flash(_("附件已上传。"), "success")
     return redirect(url_for("applications.edit", application_id=application.id, section="attachments"))
 
 
@@ -262,9 +263,9 @@ def delete_attachment_view(application_id: int, attachment_id: int):
     try:
         delete_attachment(acting_user(), application, attachment)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("applications.detail", application_id=application.id))
-    flash("附件已删除。", "success")
+    flash(_("附件已删除。"), "success")
     return redirect(url_for("applications.edit", application_id=application.id, section="attachments"))
 
 
@@ -297,12 +298,12 @@ def submit(application_id: int):
     except ValidationFailed as exc:
         application = _load(application_id)
         session[_submit_errors_key(application)] = exc.errors
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return _render_detail(application, exc.errors, status=400)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("applications.detail", application_id=application_id))
-    flash(f"申报书已提交，申报编号 {application.reference}。回执已发送到组织成员的邮箱。", "success")
+    flash(_("申报书已提交，申报编号 %(reference)s。回执已发送到组织成员的邮箱。", reference=application.reference), "success")
     return redirect(url_for("applications.detail", application_id=application.id))
 
 
@@ -314,9 +315,9 @@ def withdraw(application_id: int):
     try:
         services.withdraw_application(acting_user(), application)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
-        flash("申报书已撤回。", "success")
+        flash(_("申报书已撤回。"), "success")
     return redirect(url_for("applications.detail", application_id=application_id))
 
 
@@ -332,7 +333,7 @@ def pdf(application_id: int):
     try:
         data = render_pdf("applications/pdf.html", application=application)
     except PdfFontError as exc:
-        return render_template("errors/error.html", code=503, title="暂时无法生成 PDF", text=exc.message), 503
+        return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=_(exc.message)), 503
     response = Response(data, mimetype="application/pdf")
     from urllib.parse import quote
 

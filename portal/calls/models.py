@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization
 from ..extensions import db
+from ..i18n import N_
 from ..states import StateEnum
 from ..types import Money, UTCDateTime, utcnow
 
@@ -24,12 +25,12 @@ class CallStatus(StateEnum):
 
 CallStatus.define(
     labels={
-        CallStatus.DRAFT: "草稿",
-        CallStatus.PUBLISHED: "征集中",
-        CallStatus.CLOSED: "已截止",
-        CallStatus.JUDGING: "评审中",
-        CallStatus.NOTICE: "结果公示中",
-        CallStatus.FINAL: "结果已确定",
+        CallStatus.DRAFT: N_("草稿"),
+        CallStatus.PUBLISHED: N_("征集中"),
+        CallStatus.CLOSED: N_("已截止"),
+        CallStatus.JUDGING: N_("评审中"),
+        CallStatus.NOTICE: N_("结果公示中"),
+        CallStatus.FINAL: N_("结果已确定"),
     },
     transitions={
         CallStatus.DRAFT: {CallStatus.PUBLISHED},
@@ -47,7 +48,7 @@ class RoundKind(StateEnum):
     PITCH = "pitch"  # 决赛路演, scored live
 
 
-RoundKind.define(labels={RoundKind.ONLINE: "网络评审", RoundKind.PITCH: "现场路演"}, transitions={})
+RoundKind.define(labels={RoundKind.ONLINE: N_("网络评审"), RoundKind.PITCH: N_("现场路演")}, transitions={})
 
 
 class Aggregation(StateEnum):
@@ -57,8 +58,8 @@ class Aggregation(StateEnum):
 
 
 Aggregation.define(
-    labels={Aggregation.MEAN: "平均分", Aggregation.TRIMMED: "去掉最高分和最低分后的平均分",
-            Aggregation.ZSCORE: "按评委标准化（Z 分数）"},
+    labels={Aggregation.MEAN: N_("平均分"), Aggregation.TRIMMED: N_("去掉最高分和最低分后的平均分"),
+            Aggregation.ZSCORE: N_("按评委标准化（Z 分数）")},
     transitions={},
 )
 
@@ -70,7 +71,7 @@ class Advancement(StateEnum):
 
 
 Advancement.define(
-    labels={Advancement.TOP_N: "排名前 N 名晋级", Advancement.THRESHOLD: "达到分数线晋级", Advancement.MANUAL: "人工选择"},
+    labels={Advancement.TOP_N: N_("排名前 N 名晋级"), Advancement.THRESHOLD: N_("达到分数线晋级"), Advancement.MANUAL: N_("人工选择")},
     transitions={},
 )
 
@@ -82,7 +83,7 @@ class RoundStatus(StateEnum):
 
 
 RoundStatus.define(
-    labels={RoundStatus.PLANNED: "筹备中", RoundStatus.OPEN: "评分中", RoundStatus.LOCKED: "已锁定"},
+    labels={RoundStatus.PLANNED: N_("筹备中"), RoundStatus.OPEN: N_("评分中"), RoundStatus.LOCKED: N_("已锁定")},
     transitions={RoundStatus.PLANNED: {RoundStatus.OPEN}, RoundStatus.OPEN: {RoundStatus.LOCKED}},
 )
 

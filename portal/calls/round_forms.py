@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Optional
@@ -32,7 +33,7 @@ class LocalDateTimeField(StringField):
             try:
                 self.data = datetime.strptime(raw, LOCAL_FORMAT)
             except ValueError:
-                raise ValueError("请选择有效的时间（如 2026-05-01T09:00）。") from None
+                raise ValueError(_l("请选择有效的时间（如 2026-05-01T09:00）。")) from None
 
     def _value(self):
         if self.raw_data:
@@ -41,28 +42,28 @@ class LocalDateTimeField(StringField):
 
 
 def _choices(enum_class) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in enum_class]
+    return [(member.value, _l(member.label)) for member in enum_class]
 
 
 class RoundForm(FlaskForm):
-    name = StringField("轮次名称", description="如 初审、复审、决赛路演")
-    kind = SelectField("评审方式", choices=_choices(RoundKind), validate_choice=False)
-    aggregation = SelectField("计分方法", choices=_choices(Aggregation), validate_choice=False)
+    name = StringField(_l("轮次名称"), description=_l("如 初审、复审、决赛路演"))
+    kind = SelectField(_l("评审方式"), choices=_choices(RoundKind), validate_choice=False)
+    aggregation = SelectField(_l("计分方法"), choices=_choices(Aggregation), validate_choice=False)
     trim_min_sheets = StringField(
-        "去掉最高分和最低分所需的评分表数", default="5", render_kw=WHOLE,
-        description="采用“去掉最高分和最低分”时，评分表达到此数量才去掉（至少 3 份）")
-    judges_per_application = StringField("每个项目的评委人数", default="3", render_kw=WHOLE)
-    blind = BooleanField("匿名评审（评委看不到申报组织的名称）")
-    opens_at = LocalDateTimeField("评分开始时间（北京时间，可选）", validators=[Optional()], render_kw=LOCAL_INPUT)
-    closes_at = LocalDateTimeField("评分截止时间（北京时间，可选）", validators=[Optional()], render_kw=LOCAL_INPUT)
-    advancement = SelectField("晋级规则", choices=_choices(Advancement), default=Advancement.MANUAL.value,
+        _l("去掉最高分和最低分所需的评分表数"), default="5", render_kw=WHOLE,
+        description=_l("采用“去掉最高分和最低分”时，评分表达到此数量才去掉（至少 3 份）"))
+    judges_per_application = StringField(_l("每个项目的评委人数"), default="3", render_kw=WHOLE)
+    blind = BooleanField(_l("匿名评审（评委看不到申报组织的名称）"))
+    opens_at = LocalDateTimeField(_l("评分开始时间（北京时间，可选）"), validators=[Optional()], render_kw=LOCAL_INPUT)
+    closes_at = LocalDateTimeField(_l("评分截止时间（北京时间，可选）"), validators=[Optional()], render_kw=LOCAL_INPUT)
+    advancement = SelectField(_l("晋级规则"), choices=_choices(Advancement), default=Advancement.MANUAL.value,
                               validate_choice=False)
     advancement_value = StringField(
-        "晋级名额或分数线", render_kw=DECIMAL, description="“排名前 N 名晋级”填名额 N；“达到分数线晋级”填总分（不超过评分表满分）；人工选择留空")
-    outlier_sd = StringField("偏离提示（标准差倍数）", default="2", render_kw=DECIMAL,
-                             description="某位评委的总分偏离平均分超过此倍数的标准差时，在结果中标出")
-    pitch_seconds = StringField("每个项目的路演时间（秒）", default="480", render_kw=WHOLE,
-                                description="仅现场路演使用")
+        _l("晋级名额或分数线"), render_kw=DECIMAL, description=_l("“排名前 N 名晋级”填名额 N；“达到分数线晋级”填总分（不超过评分表满分）；人工选择留空"))
+    outlier_sd = StringField(_l("偏离提示（标准差倍数）"), default="2", render_kw=DECIMAL,
+                             description=_l("某位评委的总分偏离平均分超过此倍数的标准差时，在结果中标出"))
+    pitch_seconds = StringField(_l("每个项目的路演时间（秒）"), default="480", render_kw=WHOLE,
+                                description=_l("仅现场路演使用"))
 
     def load(self, round_: Round) -> None:
         """Show a stored round: enums as their values, times in Asia/Shanghai."""
@@ -88,7 +89,7 @@ class RoundForm(FlaskForm):
 
 
 class CopyRubricForm(FlaskForm):
-    source_round_id = SelectField("复制哪一轮的评分表", choices=[], validate_choice=False)
+    source_round_id = SelectField(_l("复制哪一轮的评分表"), choices=[], validate_choice=False)
 
 
 class TokenForm(FlaskForm):

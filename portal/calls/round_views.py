@@ -6,6 +6,7 @@ shows their buttons.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user, can_manage_call, require
 from ..errors import DomainError, PermissionDenied, ValidationFailed
@@ -63,7 +64,7 @@ def round_new(call_id: int):
             db.session.rollback()
             show_error(form, exc)
         else:
-            flash(f"已添加第 {round_.position} 轮“{round_.name}”，请接着设置评分表。", "success")
+            flash(_("已添加第 %(n)s 轮“%(name)s”，请接着设置评分表。", n=round_.position, name=round_.name), "success")
             return redirect(url_for("calls.rubric", round_id=round_.id))
     return _round_page(form, call, None)
 
@@ -82,7 +83,7 @@ def round_edit(round_id: int):
             db.session.rollback()
             show_error(form, exc)
         else:
-            flash("评审轮次已保存。", "success")
+            flash(_("评审轮次已保存。"), "success")
             return redirect(_setup_url(round_.call))
     return _round_page(form, round_.call, round_)
 
@@ -95,27 +96,29 @@ def _round_action(round_id: int, action, done: str):
         flash(done, "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     return redirect(_setup_url(call))
 
 
 @bp.route("/rounds/<int:round_id>/delete", methods=["POST"])
 @access("committee")
 def round_delete(round_id: int):
-    return _round_action(round_id, lambda r: rounds.delete_round(acting_user(), r), "评审轮次已删除。")
+    return _round_action(round_id, lambda r: rounds.delete_round(acting_user(), r), _("评审轮次已删除。"))
 
 
 @bp.route("/rounds/<int:round_id>/move/<any(up, down):direction>", methods=["POST"])
 @access("committee")
 def round_move(round_id: int, direction: str):
-    return _round_action(round_id, lambda r: rounds.move_round(acting_user(), r, direction), "已调整轮次顺序。")
+    return _round_action(round_id, lambda r: rounds.move_round(acting_user(), r, direction), _("已调整轮次顺序。"))
 
 
 def _rubric_page(round_: Round, rows: list[dict], errors: dict | None = None, status: int = 200):
     copy_form = CopyRubricForm(formdata=None)
     sources = rounds.copy_sources(round_)
     copy_form.source_round_id.choices = [
-        (str(r.id), f"{r.call.title} · {r.name}（{len(r.criteria)} 项，满分 {r.max_total.normalize():f}）") for r in sources
+        (str(r.id), _("%(call)s · %(round)s（%(n)s 项，满分 %(total)s）", call=r.call.title, round=r.name,
+                      n=len(r.criteria), total=f"{r.max_total.normalize():f}"))
+        for r in sources
     ]
     return render_template(
         "calls/rubric.html", round=round_, call=round_.call, rows=rows, errors=errors or {}, form=TokenForm(),
@@ -147,9 +150,9 @@ def rubric(round_id: int):
         return _rubric_page(round_, rows, exc.errors, 400)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return _rubric_page(round_, rows, status=400)
-    flash(f"评分表已保存，满分 {round_.max_total.normalize():f} 分。", "success")
+    flash(_("评分表已保存，满分 %(total)s 分。", total=f"{round_.max_total.normalize():f}"), "success")
     return redirect(_setup_url(round_.call))
 
 
@@ -161,16 +164,16 @@ def rubric_copy(round_id: int):
     raw = form.source_round_id.data or ""
     source = db.session.get(Round, int(raw)) if form.validate_on_submit() and raw.isascii() and raw.isdigit() else None
     if source is None:
-        flash("请选择要复制的评分表。", "error")
+        flash(_("请选择要复制的评分表。"), "error")
         return redirect(url_for("calls.rubric", round_id=round_.id))
     try:
         rounds.copy_rubric(acting_user(), round_, source)
-        flash(f"已复制“{source.name}”的评分表，可继续修改。", "success")
+        flash(_("已复制“%(name)s”的评分表，可继续修改。", name=source.name), "success")
     except PermissionDenied:
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     return redirect(url_for("calls.rubric", round_id=round_.id))
 
 
@@ -197,10 +200,10 @@ def award_tiers(call_id: int):
             errors, status = exc.errors, 400
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(_(exc.message), "error")
             status = 400
         else:
-            flash("奖项设置已保存。", "success")
+            flash(_("奖项设置已保存。"), "success")
             if totals.warning:
                 flash(totals.warning, "warning")
             return redirect(_setup_url(call))

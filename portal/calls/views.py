@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..accounts.models import OrgKind
 from ..accounts.permissions import access, acting_user, can_manage_call, organizations, require
@@ -48,7 +49,7 @@ def _save_call(form: CallForm, call: Call | None):
         try:
             check_upload(data, allowed={"pdf", "docx"})
         except DomainError as exc:
-            form.guidelines.errors = [exc.message + "（申报指南只接受 PDF 或 DOCX）"]
+            form.guidelines.errors = [_(exc.message) + _("（申报指南只接受 PDF 或 DOCX）")]
             return None
     try:
         if call is None:
@@ -95,7 +96,7 @@ def new():
     form = _call_form()
     call = _save_call(form, None) if request.method == "POST" else None
     if call is not None:
-        flash("项目征集已保存为草稿，检查无误后即可发布。", "success")
+        flash(_("项目征集已保存为草稿，检查无误后即可发布。"), "success")
         return redirect(url_for("calls.manage"))
     return render_template("calls/form.html", form=form, call=None), 400 if form.errors else 200
 
@@ -105,10 +106,10 @@ def new():
 def edit(call_id: int):
     call = _managed_call(call_id)
     if request.method == "GET" and call.status.value != "draft":
-        flash("已发布的征集不能再修改；可以延长截止时间。", "info")
+        flash(_("已发布的征集不能再修改；可以延长截止时间。"), "info")
     form = _call_form(call)
     if request.method == "POST" and _save_call(form, call) is not None:
-        flash("已保存。", "success")
+        flash(_("已保存。"), "success")
         return redirect(url_for("calls.manage"))
     return render_template("calls/form.html", form=form, call=call, deadline_form=DeadlineForm()), 400 if form.errors else 200
 
@@ -116,13 +117,13 @@ def edit(call_id: int):
 @bp.route("/<int:call_id>/publish", methods=["POST"])
 @access("committee")
 def publish(call_id: int):
-    return _transition(call_id, services.publish_call, "项目征集已发布。")
+    return _transition(call_id, services.publish_call, _("项目征集已发布。"))
 
 
 @bp.route("/<int:call_id>/close", methods=["POST"])
 @access("committee")
 def close(call_id: int):
-    return _transition(call_id, services.close_call, "项目征集已截止。")
+    return _transition(call_id, services.close_call, _("项目征集已截止。"))
 
 
 def _transition(call_id: int, service, message: str):
@@ -132,7 +133,7 @@ def _transition(call_id: int, service, message: str):
         flash(message, "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     return redirect(url_for("calls.manage"))
 
 
@@ -142,14 +143,14 @@ def extend(call_id: int):
     call = _managed_call(call_id)
     form = DeadlineForm()
     if not form.validate_on_submit():
-        flash("请选择有效的截止时间。", "error")
+        flash(_("请选择有效的截止时间。"), "error")
         return redirect(url_for("calls.edit", call_id=call.id))
     try:
         services.extend_deadline(acting_user(), call, local_to_utc(form.closes_at.data))
-        flash("截止时间已延长。", "success")
+        flash(_("截止时间已延长。"), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     return redirect(url_for("calls.manage"))
 
 
@@ -160,11 +161,11 @@ def categories():
     if form.validate_on_submit():
         try:
             services.save_category(acting_user(), form.name.data, form.position.data or 0)
-            flash("服务领域已添加。", "success")
+            flash(_("服务领域已添加。"), "success")
             return redirect(url_for("calls.categories"))
         except DomainError as exc:
             db.session.rollback()
-            form.name.errors = [exc.message]
+            form.name.errors = [_(exc.message)]
     status = 400 if form.errors else 200
     return render_template("calls/categories.html", form=form, categories=services.all_categories()), status
 

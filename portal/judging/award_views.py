@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -28,20 +30,20 @@ class AwardsForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    starts_at = DateTimeLocalField("公示开始（北京时间）", format=LOCAL_FORMAT, validators=[InputRequired("请选择开始时间。")])
-    ends_at = DateTimeLocalField("公示结束（北京时间）", format=LOCAL_FORMAT, validators=[InputRequired("请选择结束时间。")],
-                                 description="公示期通常为 5–7 天。")
-    text = TextAreaField("公示说明", validators=[Length(max=notice_service.TEXT_MAX, message="公示说明过长。")],
+    starts_at = DateTimeLocalField(_l("公示开始（北京时间）"), format=LOCAL_FORMAT, validators=[InputRequired(_l("请选择开始时间。"))])
+    ends_at = DateTimeLocalField(_l("公示结束（北京时间）"), format=LOCAL_FORMAT, validators=[InputRequired(_l("请选择结束时间。"))],
+                                 description=_l("公示期通常为 5–7 天。"))
+    text = TextAreaField(_l("公示说明"), validators=[Length(max=notice_service.TEXT_MAX, message=_l("公示说明过长。"))],
                          default="现将评审结果予以公示。公示期内如有异议，请通过本页面提出，并留下联系方式。")
-    vote_enabled = BooleanField("开启公众投票（人气奖）")
+    vote_enabled = BooleanField(_l("开启公众投票（人气奖）"))
 
 
 class AnswerForm(FlaskForm):
-    decision = RadioField("答复结论", choices=[("dismissed", "异议不成立"), ("upheld", "异议成立")],
-                          validators=[InputRequired("请选择答复结论。")], validate_choice=False)
-    reply = TextAreaField("答复内容（将在公示页面公开）",
-                          validators=[DataRequired("请填写答复内容。"),
-                                      Length(max=notice_service.REPLY_MAX, message="答复过长。")])
+    decision = RadioField(_l("答复结论"), choices=[("dismissed", _l("异议不成立")), ("upheld", _l("异议成立"))],
+                          validators=[InputRequired(_l("请选择答复结论。"))], validate_choice=False)
+    reply = TextAreaField(_l("答复内容（将在公示页面公开）"),
+                          validators=[DataRequired(_l("请填写答复内容。")),
+                                      Length(max=notice_service.REPLY_MAX, message=_l("答复过长。"))])
 
 
 def _managed_call(call_id: int) -> Call:
@@ -93,7 +95,7 @@ def _parse_pairs(call: Call) -> list[tuple[int, int]]:
             try:
                 pairs.append((tier.id, int(value)))
             except ValueError:
-                errors[f"tier{tier.id}"] = ["请从列表中选择项目。"]
+                errors[f"tier{tier.id}"] = [_("请从列表中选择项目。")]
     if errors:
         raise ValidationFailed(errors)
     return pairs
@@ -107,7 +109,7 @@ def awards(call_id: int):
         return _render_awards(call)
     form = AwardsForm()
     if not form.validate():
-        flash("表单已过期，请刷新页面后重新提交。", "error")
+        flash(_("表单已过期，请刷新页面后重新提交。"), "error")
         return redirect(url_for("judging.awards", call_id=call.id))
     choice = {tier.id: request.form.getlist(f"tier{tier.id}") for tier in award_service.regular_tiers(call)}
     try:
@@ -117,10 +119,10 @@ def awards(call_id: int):
         return _render_awards(call, choice=_int_choice(choice), errors=exc.errors, status=400)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("judging.awards", call_id=call.id))
     summary = award_service.award_summary(call)
-    flash("奖项已保存。", "success")
+    flash(_("奖项已保存。"), "success")
     if summary.over_pool:
         flash(summary.warning, "warning")
     return redirect(url_for("judging.awards", call_id=call.id))
@@ -142,13 +144,13 @@ def publish(call_id: int):
                                        local_to_utc(form.ends_at.data), form.text.data, form.vote_enabled.data)
     except InvalidTransition as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("judging.awards", call_id=call.id))
     except DomainError as exc:
         db.session.rollback()
         show_error(form, exc)
         return _render_awards(call, publish_form=form, status=400)
-    flash("评审结果已发布公示，已通知申报组织。", "success")
+    flash(_("评审结果已发布公示，已通知申报组织。"), "success")
     return redirect(url_for("judging.objections", call_id=call.id))
 
 
@@ -183,7 +185,7 @@ def answer_objection(objection_id: int):
     form = AnswerForm(prefix=f"o{objection.id}")
     if not form.validate() or form.decision.data not in ("upheld", "dismissed"):
         if form.decision.data not in ("upheld", "dismissed") and not form.decision.errors:
-            form.decision.errors = ["请选择答复结论。"]
+            form.decision.errors = [_("请选择答复结论。")]
         return _render_objections(call, {objection.id: form}, status=400)
     try:
         notice_service.answer_objection(acting_user(), objection, form.decision.data == "upheld", form.reply.data)
@@ -191,9 +193,9 @@ def answer_objection(objection_id: int):
         db.session.rollback()
         if attach_error(form, exc):
             return _render_objections(call, {objection.id: form}, status=400)
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
-        flash("答复已保存，并在公示页面公开。", "success")
+        flash(_("答复已保存，并在公示页面公开。"), "success")
     return redirect(url_for("judging.objections", call_id=call.id))
 
 
@@ -205,7 +207,7 @@ def _transition(call_id: int, service, done: str, target: str):
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("judging.objections", call_id=call.id))
     flash(done, "success")
     return redirect(url_for(target, call_id=call.id))
@@ -214,13 +216,13 @@ def _transition(call_id: int, service, done: str, target: str):
 @bp.route("/calls/<int:call_id>/withdraw-notice", methods=["POST"])
 @access("committee")
 def withdraw_notice(call_id: int):
-    return _transition(call_id, notice_service.withdraw_notice, "公示已撤回，可以调整奖项后重新发布。", "judging.awards")
+    return _transition(call_id, notice_service.withdraw_notice, _("公示已撤回，可以调整奖项后重新发布。"), "judging.awards")
 
 
 @bp.route("/calls/<int:call_id>/finalize", methods=["POST"])
 @access("committee")
 def finalize(call_id: int):
-    return _transition(call_id, notice_service.finalize, "评审结果已确定，已通知获奖组织。", "judging.objections")
+    return _transition(call_id, notice_service.finalize, _("评审结果已确定，已通知获奖组织。"), "judging.objections")
 
 
 @bp.route("/my-results")

@@ -24,14 +24,10 @@ from ..applications.models import Application, ApplicationStatus
 from ..calls.models import AwardTier, Call, CallStatus, Round, RoundStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import N_
 from ..types import format_money, format_wan
 from .models import Award, RoundEntry
 from .services import can_manage_judging
-
-
-def N_(text: str) -> str:
-    """Marks a message for extraction; the template translates it with _(…)."""
-    return text
 
 
 def lock_call(call: Call) -> None:

@@ -7,6 +7,8 @@ Removing a started score sheet always goes through a confirmation page (confirm_
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -26,14 +28,15 @@ from .views import bp
 
 
 class InviteJudgeForm(FlaskForm):
-    email = EmailField("评委邮箱", validators=[DataRequired("请填写评委邮箱。"), Email("请输入有效的电子邮箱。"),
-                                             Length(max=254, message="邮箱过长。")])
-    name = StringField("姓名（可选）", validators=[Optional(), Length(max=judging.NAME_MAX, message="姓名过长。")])
+    email = EmailField(_l("评委邮箱"), validators=[DataRequired(_l("请填写评委邮箱。")), Email(_l("请输入有效的电子邮箱。")),
+                                             Length(max=254, message=_l("邮箱过长。"))])
+    name = StringField(_l("姓名（可选）"), validators=[Optional(), Length(max=judging.NAME_MAX, message=_l("姓名过长。"))])
 
 
 class ConflictForm(FlaskForm):
-    reason = TextAreaField("回避理由", validators=[
-        DataRequired("请填写回避理由。"), Length(max=judging.REASON_MAX, message=f"不能超过 {judging.REASON_MAX} 个字。")])
+    reason = TextAreaField(_l("回避理由"), validators=[
+        DataRequired(_l("请填写回避理由。")),
+        Length(max=judging.REASON_MAX, message=_l("不能超过 %(n)s 个字。", n=judging.REASON_MAX))])
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -108,9 +111,9 @@ def judge_invite(call_id: int):
         show_error(form, exc)
         return _render_judges(call, form, 400)
     if call_judge.user_id:
-        flash(f"已将 {call_judge.email} 加入本征集的评委，并已通知。", "success")
+        flash(_("已将 %(email)s 加入本征集的评委，并已通知。", email=call_judge.email), "success")
     else:
-        flash(f"已向 {call_judge.email} 发送评审邀请，对方接受后即成为本征集的评委。", "success")
+        flash(_("已向 %(email)s 发送评审邀请，对方接受后即成为本征集的评委。", email=call_judge.email), "success")
     return redirect(url_for("judging.call_judges", call_id=call.id))
 
 
@@ -121,7 +124,7 @@ def judge_remove(call_id: int):
     call_judge_id = _int_field("call_judge_id")
     call_judge = db.session.get(CallJudge, call_judge_id) if call_judge_id else None
     if call_judge is None or call_judge.call_id != call.id:
-        flash("请选择要移除的评委。", "error")
+        flash(_("请选择要移除的评委。"), "error")
         return redirect(url_for("judging.call_judges", call_id=call.id))
     who = call_judge.user.display_name if call_judge.user else call_judge.email
     try:
@@ -129,15 +132,16 @@ def judge_remove(call_id: int):
     except judging.NeedsConfirmation as exc:
         db.session.rollback()
         return render_template(
-            "judging/confirm_unassign.html", title=f"移除评委 {who}", message=exc.message, sheets=exc.sheets,
+            "judging/confirm_unassign.html", title=_("移除评委 %(name)s", name=who), message=_(exc.message),
+            sheets=exc.sheets,
             action=url_for("judging.judge_remove", call_id=call.id), fields={"call_judge_id": call_judge.id},
             cancel_url=url_for("judging.call_judges", call_id=call.id),
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
-        flash(f"已将 {who} 移出本征集的评委。", "success")
+        flash(_("已将 %(name)s 移出本征集的评委。", name=who), "success")
     return redirect(url_for("judging.call_judges", call_id=call.id))
 
 
@@ -169,10 +173,10 @@ def assignment_auto(round_id: int):
         plan = assigning.auto_assign(acting_user(), round_, link=_round_link(round_))
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("judging.round_assignment", round_id=round_.id))
-    flash(f"自动分配完成：新增 {len(plan.pairs)} 条分配。"
-          + (f"有 {len(plan.unassigned)} 个项目评委不足，见下方说明。" if plan.unassigned else ""),
+    flash(_("自动分配完成：新增 %(n)s 条分配。", n=len(plan.pairs))
+          + (_("有 %(n)s 个项目评委不足，见下方说明。", n=len(plan.unassigned)) if plan.unassigned else ""),
           "warning" if plan.unassigned else "success")
     return _render_assignment(round_, plan)
 
@@ -185,15 +189,16 @@ def assignment_add(round_id: int):
     application = db.session.get(Application, application_id) if application_id else None
     judge = db.session.get(User, judge_id) if judge_id else None
     if application is None or judge is None:
-        flash("请选择项目和评委。", "error")
+        flash(_("请选择项目和评委。"), "error")
         return redirect(url_for("judging.round_assignment", round_id=round_.id))
     try:
         assigning.assign(acting_user(), round_, application, judge, link=_round_link(round_))
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
-        flash(f"已将“{application.reference or application.title}”分配给 {judge.display_name}。", "success")
+        flash(_("已将“%(project)s”分配给 %(name)s。", project=application.reference or application.title,
+                name=judge.display_name), "success")
     return redirect(url_for("judging.round_assignment", round_id=round_.id) + f"#entry-{application.id}")
 
 
@@ -211,16 +216,16 @@ def assignment_remove(assignment_id: int):
         application = assignment.application
         return render_template(
             "judging/confirm_unassign.html",
-            title=f"取消分配：{judge_name} · {application.reference or application.title}",
-            message=exc.message, sheets=exc.sheets,
+            title=_("取消分配：%(name)s · %(project)s", name=judge_name, project=application.reference or application.title),
+            message=_(exc.message), sheets=exc.sheets,
             action=url_for("judging.assignment_remove", assignment_id=assignment.id), fields={},
             cancel_url=back,
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
-        flash(f"已取消 {judge_name} 的这项分配。", "success")
+        flash(_("已取消 %(name)s 的这项分配。", name=judge_name), "success")
     return redirect(back)
 
 
@@ -232,9 +237,9 @@ def assignment_remind(round_id: int):
         count = assigning.remind_unfinished(acting_user(), round_, link=_round_link(round_))
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
-        flash(f"已提醒 {count} 位未完成评分的评委。" if count else "所有评委都已提交评分，无需提醒。", "success")
+        flash(_("已提醒 %(n)s 位未完成评分的评委。", n=count) if count else _("所有评委都已提交评分，无需提醒。"), "success")
     return redirect(url_for("judging.round_assignment", round_id=round_.id))
 
 
@@ -272,7 +277,7 @@ def conflict_declare():
         db.session.rollback()
         show_error(form, exc)
         return _render_conflicts(form, organization_id, 400)
-    flash("已登记回避声明。" + (f"您已开始评分的 {len(kept)} 个项目将由组委会处理。" if kept else ""), "success")
+    flash(_("已登记回避声明。") + (_("您已开始评分的 %(n)s 个项目将由组委会处理。", n=len(kept)) if kept else ""), "success")
     return redirect(url_for("judging.my_conflicts"))
 
 
@@ -282,8 +287,8 @@ def conflict_withdraw():
     conflict_id = _int_field("conflict_id")
     conflict = db.session.get(Conflict, conflict_id) if conflict_id else None
     if conflict is None or conflict.judge_id != acting_user().id:
-        flash("没有找到这条回避声明。", "error")
+        flash(_("没有找到这条回避声明。"), "error")
         return redirect(url_for("judging.my_conflicts"))
     judging.withdraw_conflict(acting_user(), conflict)
-    flash("已撤回回避声明。", "success")
+    flash(_("已撤回回避声明。"), "success")
     return redirect(url_for("judging.my_conflicts"))

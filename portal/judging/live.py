@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
@@ -20,12 +21,18 @@ from ..audit import record
 from ..calls.models import Aggregation, Round, RoundKind, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..types import utcnow
 from .models import Assignment, LiveStage, RoundEntry, Score, ScoreSheet, SheetStatus
 from .scoring import TWO_PLACES, sheet_totals_query
 from .services import can_manage_judging
 
-STATUS_LABELS = {"none": "未开始", "draft": "草稿", "submitted": "已提交"}
+# Shown on the stage screen and the judges' phones: translated with gettext as the state is built.
+STATUS_LABELS = {"none": N_("未开始"), "draft": N_("草稿"), "submitted": N_("已提交")}
+
+
+def _status_label(key: str) -> str:
+    return gettext(STATUS_LABELS[key])
 
 
 # --- the committee's controls --------------------------------------------------------------------
@@ -183,7 +190,7 @@ def stage_state(round_: Round, viewer: User, as_judge: bool = False) -> dict:
         seconds_left = round_.pitch_seconds - int((now - stage.started_at).total_seconds())
     state = {
         "round": {"id": round_.id, "name": round_.name, "status": round_.status.value,
-                  "status_label": round_.status.label, "open": round_.status == RoundStatus.OPEN,
+                  "status_label": gettext(round_.status.label), "open": round_.status == RoundStatus.OPEN,
                   "pitch_seconds": round_.pitch_seconds},
         "viewer": "committee" if is_committee else "judge",
         "current": _entry_dict(current_entry, number_of[current_entry.id], round_.blind) if current_entry else None,
@@ -221,7 +228,7 @@ def _committee_part(round_, order, assignments, current_entry, number_of) -> dic
         for judge_id in judges_of.get(app_id, []):
             status = statuses.get((app_id, judge_id))
             key = "none" if status is None else ("submitted" if status == SheetStatus.SUBMITTED else "draft")
-            judges.append({"judge_id": judge_id, "name": names[judge_id], "status": key, "label": STATUS_LABELS[key]})
+            judges.append({"judge_id": judge_id, "name": names[judge_id], "status": key, "label": _status_label(key)})
         complete = bool(judges) and all(j["status"] == "submitted" for j in judges)
         return judges, complete
 
@@ -266,7 +273,7 @@ def _judge_part(round_, order, mine: set[int], viewer: User, current_entry) -> d
         if entry.application_id not in mine:
             continue
         sheet = sheets.get(entry.application_id, {"status": "none", "comment": "", "values": {}})
-        listing.append({**_entry_dict(entry, number, round_.blind), **sheet, "label": STATUS_LABELS[sheet["status"]],
+        listing.append({**_entry_dict(entry, number, round_.blind), **sheet, "label": _status_label(sheet["status"]),
                         "current": current_entry is not None and entry.id == current_entry.id})
     on_stage = next((item for item in listing if item["current"]), None)
     return {

@@ -3,6 +3,7 @@ sheet, and the JSON state both poll (static/js/live.js, once a second)."""
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Round, RoundKind
@@ -86,7 +87,7 @@ def _run_control(round_: Round, control):
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        return _control_answer(round_, exc.message)
+        return _control_answer(round_, _(exc.message))
     return _control_answer(round_)
 
 
@@ -98,7 +99,7 @@ def live_start(round_id: int):
     entry_id = request.form.get("entry_id", "")
     entry = db.session.get(RoundEntry, int(entry_id)) if entry_id.isdigit() and len(entry_id) < 10 else None
     if entry is None or entry.round_id != round_.id:
-        return _control_answer(round_, "请从路演顺序中选择项目。")
+        return _control_answer(round_, _("请从路演顺序中选择项目。"))
     return _run_control(round_, lambda: live.start_stage(acting_user(), round_, entry))
 
 
@@ -117,12 +118,13 @@ def live_sheet(round_id: int, application_id: int):
     try:
         sheet = save_sheet(acting_user(), round_, entry.application, values, request.form.get("comment", ""), submit)
     except PermissionDenied as exc:
-        return jsonify({"ok": False, "message": exc.message}), 403
+        return jsonify({"ok": False, "message": _(exc.message)}), 403
     except ValidationFailed as exc:
         db.session.rollback()
-        return jsonify({"ok": False, "message": exc.message, "errors": exc.errors}), 400
+        errors = {key: [_(message) for message in messages] for key, messages in exc.errors.items()}
+        return jsonify({"ok": False, "message": _(exc.message), "errors": errors}), 400
     except DomainError as exc:
         db.session.rollback()
-        return jsonify({"ok": False, "message": exc.message}), 409
-    message = "评分已提交。" if submit else "草稿已保存。"
-    return jsonify({"ok": True, "message": message, "status": sheet.status.value, "label": sheet.status.label})
+        return jsonify({"ok": False, "message": _(exc.message)}), 409
+    message = _("评分已提交。") if submit else _("草稿已保存。")
+    return jsonify({"ok": True, "message": message, "status": sheet.status.value, "label": _(sheet.status.label)})

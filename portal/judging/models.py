@@ -15,6 +15,7 @@ from ..accounts.models import Organization, User
 from ..applications.models import Application
 from ..calls.models import AwardTier, Call, Criterion, Round
 from ..extensions import db
+from ..i18n import N_
 from ..states import StateEnum
 from ..types import UTCDateTime, utcnow
 
@@ -104,7 +105,7 @@ class SheetStatus(StateEnum):
 
 
 SheetStatus.define(
-    labels={SheetStatus.DRAFT: "草稿", SheetStatus.SUBMITTED: "已提交"},
+    labels={SheetStatus.DRAFT: N_("草稿"), SheetStatus.SUBMITTED: N_("已提交")},
     # A submitted sheet may be revised (and resubmitted) until the round closes.
     transitions={SheetStatus.DRAFT: {SheetStatus.SUBMITTED}, SheetStatus.SUBMITTED: {SheetStatus.DRAFT}},
 )
@@ -217,7 +218,8 @@ class ObjectionStatus(StateEnum):
 
 
 ObjectionStatus.define(
-    labels={ObjectionStatus.PENDING: "待答复", ObjectionStatus.UPHELD: "异议成立", ObjectionStatus.DISMISSED: "异议不成立"},
+    labels={ObjectionStatus.PENDING: N_("待答复"), ObjectionStatus.UPHELD: N_("异议成立"),
+            ObjectionStatus.DISMISSED: N_("异议不成立")},
     transitions={ObjectionStatus.PENDING: {ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED}},
 )
 

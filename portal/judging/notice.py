@@ -26,8 +26,9 @@ from ..applications.models import Application, ApplicationStatus
 from ..calls.models import Call, CallStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import N_
 from ..types import format_money, to_local, utcnow
-from .awards import N_, call_awards, last_round, lock_call
+from .awards import call_awards, last_round, lock_call
 from .models import Award, Objection, ObjectionStatus, PublicNotice, RoundEntry, Vote
 from .services import can_manage_judging
 
@@ -55,7 +56,7 @@ def is_open(notice: PublicNotice, now: datetime | None = None) -> bool:
 
 def _require_manager(actor: User, call: Call) -> None:
     if not can_manage_judging(actor, call):
-        raise PermissionDenied("只有主办该征集的组委会成员才能管理评审结果。")
+        raise PermissionDenied(N_("只有主办该征集的组委会成员才能管理评审结果。"))
 
 
 def _local(moment: datetime) -> str:
@@ -72,16 +73,16 @@ def publish_results(actor: User, call: Call, starts_at: datetime, ends_at: datet
     call.status.check_transition(CallStatus.NOTICE)
     awards = call_awards(call)
     if not awards:
-        raise DomainError("请先评定至少一个奖项，再发布公示。")
+        raise DomainError(N_("请先评定至少一个奖项，再发布公示。"))
     if starts_at is None or ends_at is None:
-        raise DomainError("请填写公示的开始和结束时间。", field="ends_at")
+        raise DomainError(N_("请填写公示的开始和结束时间。"), field="ends_at")
     if ends_at <= starts_at:
-        raise DomainError("公示结束时间必须晚于开始时间。", field="ends_at")
+        raise DomainError(N_("公示结束时间必须晚于开始时间。"), field="ends_at")
     text = (text or "").strip()
     if len(text) > TEXT_MAX:
         raise DomainError(f"公示说明不能超过 {TEXT_MAX} 个字。", field="text")
     if vote_enabled and not any(tier.is_popularity for tier in call.award_tiers):
-        raise DomainError("本次征集没有设置人气奖，无需开启公众投票。", field="vote_enabled")
+        raise DomainError(N_("本次征集没有设置人气奖，无需开启公众投票。"), field="vote_enabled")
     notice = get_notice(call)
     republished = notice is not None
     if notice is None:
@@ -129,7 +130,7 @@ def withdraw_notice(actor: User, call: Call) -> PublicNotice:
     upheld = db.session.scalar(sa.select(sa.func.count(Objection.id)).where(
         Objection.notice_id == notice.id, Objection.status == ObjectionStatus.UPHELD)) if notice else 0
     if not upheld:
-        raise DomainError("只有在异议成立、需要调整奖项时才能撤回公示。")
+        raise DomainError(N_("只有在异议成立、需要调整奖项时才能撤回公示。"))
     call.status = CallStatus.JUDGING
     audit.record(actor, "notice.withdrawn", notice, "撤回评审结果公示（异议成立，调整奖项）",
                  {"call_id": call.id, "upheld_objections": upheld})
@@ -143,7 +144,7 @@ def lodge_objection(notice: PublicNotice, name: str, contact: str, body: str,
                     application_id: int | None = None) -> Objection:
     """Anyone, during the notice period. Audited without an actor."""
     if not is_open(notice):
-        raise DomainError("不在公示期内，不能提出异议。")
+        raise DomainError(N_("不在公示期内，不能提出异议。"))
     name, contact, body = (name or "").strip(), (contact or "").strip(), (body or "").strip()
     errors: dict[str, list[str]] = {}
     for key, value, label, maximum in (("name", name, "姓名", NAME_MAX), ("contact", contact, "联系方式", CONTACT_MAX),
@@ -153,7 +154,7 @@ def lodge_objection(notice: PublicNotice, name: str, contact: str, body: str,
         elif len(value) > maximum:
             errors[key] = [f"{label}不能超过 {maximum} 个字。"]
     if application_id is not None and application_id not in {a.application_id for a in call_awards(notice.call)}:
-        errors["application_id"] = ["请选择公示名单中的项目。"]
+        errors["application_id"] = [N_("请选择公示名单中的项目。")]
     if errors:
         raise ValidationFailed(errors)
     objection = Objection(notice_id=notice.id, application_id=application_id, name=name, contact=contact, body=body)
@@ -171,7 +172,7 @@ def answer_objection(actor: User, objection: Objection, upheld: bool, reply: str
     objection.status.check_transition(target)
     reply = (reply or "").strip()
     if not reply:
-        raise DomainError("请填写答复内容，答复会在公示页面公开。", field="reply")
+        raise DomainError(N_("请填写答复内容，答复会在公示页面公开。"), field="reply")
     if len(reply) > REPLY_MAX:
         raise DomainError(f"答复不能超过 {REPLY_MAX} 个字。", field="reply")
     objection.status, objection.reply = target, reply
@@ -219,14 +220,14 @@ def cast_vote(user: User | None, notice: PublicNotice, application_id: int) -> V
     if refusal:
         raise PermissionDenied(refusal) if user is None else DomainError(refusal)
     if application_id not in votable_ids(notice):
-        raise DomainError("只能为公示名单中的项目投票。")
+        raise DomainError(N_("只能为公示名单中的项目投票。"))
     vote = Vote(notice_id=notice.id, application_id=application_id, user_id=user.id)
     db.session.add(vote)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise DomainError("每个账号只能投一票，您已经投过了。") from None
+        raise DomainError(N_("每个账号只能投一票，您已经投过了。")) from None
     audit.record(user, "vote.cast", vote, "公众投票", {"notice_id": notice.id, "application_id": application_id})
     db.session.commit()
     return vote

@@ -28,6 +28,7 @@ from ..accounts.models import Organization, User
 from ..applications.models import Application
 from ..calls.models import Aggregation, Criterion, Round
 from ..extensions import db
+from ..i18n import N_
 from . import aggregation as agg
 from .models import Assignment, RoundEntry, Score, ScoreSheet, SheetStatus
 
@@ -78,7 +79,7 @@ class JudgeStats:
 
     @property
     def leaning_label(self) -> str:
-        return {"harsh": "偏严", "lenient": "偏松"}.get(self.leaning or "", "")
+        return {"harsh": N_("偏严"), "lenient": N_("偏松")}.get(self.leaning or "", "")
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Round, RoundStatus
@@ -77,7 +78,7 @@ def results(round_id: int):
         can_lock=round_.status == RoundStatus.OPEN,
         can_advance=round_.status == RoundStatus.LOCKED and target is not None,
         drafts=sum(judge.drafts for judge in outcome.judges),
-        outlier_text=f"偏离其他评委超过 {_sd_text(round_)} 个标准差",
+        outlier_text=_("偏离其他评委超过 %(n)s 个标准差", n=_sd_text(round_)),
         two=money2,  # a sheet total is exact (up to four places); shown, like the export, at 0.01
     )
 
@@ -94,7 +95,7 @@ def results_what_if(round_id: int):
         judge_id = None
     judges = {judge.judge_id: judge for judge in _round_results(round_).judges}
     if judge_id not in judges:
-        flash("请选择要去掉的评委。", "warning")
+        flash(_("请选择要去掉的评委。"), "warning")
         return redirect(url_for("judging.results", round_id=round_id))
     changes = what_if_without(round_, judge_id)  # rank or aggregate changed, in the new rank order
     return render_template(
@@ -125,7 +126,7 @@ def _run(service, round_: Round, *args):
         abort(403)
     except DomainError as exc:  # InvalidTransition included
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     return None, False
 
 
@@ -133,9 +134,9 @@ def _run(service, round_: Round, *args):
 @access("committee")
 def results_lock(round_id: int):
     round_ = _managed_round(round_id)
-    _, ok = _run(advancement.lock_round, round_)
+    _result, ok = _run(advancement.lock_round, round_)
     if ok:
-        flash(f"“{round_.name}”已锁定，评分不能再修改，排名已记录。", "success")
+        flash(_("“%(name)s”已锁定，评分不能再修改，排名已记录。", name=round_.name), "success")
     return redirect(url_for("judging.results", round_id=round_id))
 
 
@@ -148,5 +149,5 @@ def results_advance(round_id: int):
         ids += [raw for raw in request.form.get("elsewhere", "").split(",") if raw.strip()]
     added, ok = _run(advancement.advance, round_, ids)
     if ok:
-        flash(f"已晋级 {added} 个项目到下一轮。" if added else "所选项目都已在下一轮中。", "success")
+        flash(_("已晋级 %(n)s 个项目到下一轮。", n=added) if added else _("所选项目都已在下一轮中。"), "success")
     return redirect(url_for("judging.results", round_id=round_id, page=request.form.get("page") or None))

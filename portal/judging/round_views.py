@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user, require
 from ..calls import rounds as call_rounds
@@ -22,7 +23,7 @@ def _run(call: Call, action, done) -> object:
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
         flash(done(result), "success")
     return redirect(url_for("calls.judging_setup", call_id=call.id))
@@ -34,7 +35,7 @@ def start_judging(call_id: int):
     call = db.get_or_404(Call, call_id)
     require(can_manage_judging(acting_user(), call))
     return _run(call, lambda: rounds.start_judging(acting_user(), call),
-                lambda n: f"评审已开始，{n} 个项目进入第一轮。下一步：邀请评委、分配项目，然后开始评分。")
+                lambda n: _("评审已开始，%(n)s 个项目进入第一轮。下一步：邀请评委、分配项目，然后开始评分。", n=n))
 
 
 @bp.route("/rounds/<int:round_id>/open", methods=["POST"])
@@ -43,4 +44,4 @@ def open_round(round_id: int):
     round_ = get_round_or_404(round_id)
     require(can_manage_judging(acting_user(), round_.call))
     return _run(round_.call, lambda: rounds.open_round(acting_user(), round_),
-                lambda r: f"“{r.name}”已开始评分。")
+                lambda r: _("“%(name)s”已开始评分。", name=r.name))

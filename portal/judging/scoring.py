@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
+from ..i18n import N_
 from ..accounts.models import User
 from ..applications.models import Application
 from ..audit import record
@@ -33,14 +34,14 @@ def parse_score(raw, criterion: Criterion, required: bool) -> tuple[Decimal | No
     try:
         value = Decimal(text)
     except (InvalidOperation, ValueError):
-        return None, "请输入数字。"
+        return None, N_("请输入数字。")
     if not value.is_finite():
-        return None, "请输入数字。"
+        return None, N_("请输入数字。")
     # Bounds first: quantizing a huge number would overflow the decimal context.
     if value < 0 or value > criterion.max_score:
         return None, f"应在 0 到 {criterion.max_score.normalize():f} 之间。"
     if value != value.quantize(TWO_PLACES, rounding="ROUND_DOWN"):
-        return None, "最多保留两位小数。"
+        return None, N_("最多保留两位小数。")
     return value, None
 
 
@@ -54,11 +55,11 @@ def sheet_for(judge: User, round_: Round, application: Application) -> ScoreShee
 
 def check_can_score(actor: User, round_: Round, application: Application) -> None:
     if not is_assigned(actor, round_.id, application.id):
-        raise PermissionDenied("您未被分配评审该项目。")
+        raise PermissionDenied(N_("您未被分配评审该项目。"))
     if round_.status == RoundStatus.LOCKED:
-        raise DomainError("本轮已锁定，评分不能再修改。")
+        raise DomainError(N_("本轮已锁定，评分不能再修改。"))
     if not round_.is_scoring_open_at(utcnow()):
-        raise DomainError("本轮评分未开放或已截止。")
+        raise DomainError(N_("本轮评分未开放或已截止。"))
 
 
 def save_sheet(actor: User, round_: Round, application: Application, values: dict, comment: str, submit: bool) -> ScoreSheet:

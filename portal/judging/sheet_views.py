@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
@@ -52,7 +54,7 @@ def sheet_form_class(criteria):
     """A FlaskForm (CSRF on) with one text field per criterion, named like save_sheet's error keys."""
 
     class SheetForm(FlaskForm):
-        comment = TextAreaField("评语", filters=[_strip_nul])
+        comment = TextAreaField(_l("评语"), filters=[_strip_nul])
 
     for criterion in criteria:
         setattr(SheetForm, field_name(criterion), StringField(criterion.name, filters=[_strip_nul]))
@@ -66,12 +68,12 @@ def _plain(value) -> str:
 def scoring_notice(round_: Round) -> str | None:
     """Why the sheet is read-only now, or None while the judge may score."""
     if round_.status == RoundStatus.LOCKED:
-        return "本轮已锁定，评分不能再修改。"
+        return _("本轮已锁定，评分不能再修改。")
     if round_.is_scoring_open_at(utcnow()):
         return None
     if round_.status == RoundStatus.OPEN and round_.closes_at is not None and utcnow() >= round_.closes_at:
-        return "本轮评分已截止，评分表只读。"
-    return "本轮评分尚未开放，评分表暂时只读。"
+        return _("本轮评分已截止，评分表只读。")
+    return _("本轮评分尚未开放，评分表暂时只读。")
 
 
 def _viewable_entry(round_id: int, application_id: int) -> tuple[Round, Application]:
@@ -187,7 +189,7 @@ def score_sheet(round_id: int, application_id: int):
     if request.method == "POST":
         form = form_class()
         if not form.validate():
-            flash("页面已过期，请刷新后重新提交。", "error")  # only the CSRF token is validated here
+            flash(_("页面已过期，请刷新后重新提交。"), "error")  # only the CSRF token is validated here
             status = 400
         else:
             values = {c.id: form[field_name(c)].data for c in criteria}
@@ -203,13 +205,13 @@ def score_sheet(round_id: int, application_id: int):
                 abort(404)
             except DomainError as exc:
                 db.session.rollback()
-                flash(exc.message, "error")
+                flash(_(exc.message), "error")
                 return redirect(here)
             else:
                 if not submit:
-                    flash("评分草稿已保存。", "success")
+                    flash(_("评分草稿已保存。"), "success")
                     return redirect(here)
-                flash("评分已提交。截止前仍可修改。", "success")
+                flash(_("评分已提交。截止前仍可修改。"), "success")
                 return redirect(_next_unsubmitted(user, round_, application.id))
     else:
         form = form_class(formdata=None, data=_initial(sheet_for(user, round_, application), criteria))
@@ -274,7 +276,7 @@ def entry_pdf(round_id: int, application_id: int):
     try:
         data = render_pdf("applications/pdf.html", application=application, hide_identity=round_.blind)
     except PdfFontError as exc:
-        return render_template("errors/error.html", code=503, title="暂时无法生成 PDF", text=exc.message), 503
+        return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=_(exc.message)), 503
     name = f"申报书-{application.reference or application.id}.pdf"
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"

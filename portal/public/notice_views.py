@@ -7,9 +7,12 @@ judging after an upheld objection) shows that it was withdrawn and the answered 
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
+from ..i18n import N_
 from ..accounts.permissions import access, acting_user
 from ..calls.models import Call, CallStatus
 from ..errors import DomainError, ValidationFailed
@@ -23,10 +26,10 @@ OBJECTION_LIMIT = "5 per hour"
 
 
 class ObjectionForm(FlaskForm):
-    name = StringField("姓名")
-    contact = StringField("联系方式", description="电话或电子邮箱，仅主办方可见。")
-    application_id = SelectField("针对的项目（可选）", validate_choice=False)
-    body = TextAreaField("异议内容", description="请写明事实和理由。")
+    name = StringField(_l("姓名"))
+    contact = StringField(_l("联系方式"), description=_l("电话或电子邮箱，仅主办方可见。"))
+    application_id = SelectField(_l("针对的项目（可选）"), validate_choice=False)
+    body = TextAreaField(_l("异议内容"), description=_l("请写明事实和理由。"))
 
 
 def _published_notice(call_id: int) -> tuple[Call, PublicNotice]:
@@ -39,7 +42,7 @@ def _published_notice(call_id: int) -> tuple[Call, PublicNotice]:
 
 def _objection_form(summary, formdata=None) -> ObjectionForm:
     form = ObjectionForm(formdata=formdata) if formdata is not None else ObjectionForm(formdata=None)
-    form.application_id.choices = [("", "不指定")] + [
+    form.application_id.choices = [("", _("不指定"))] + [
         (str(award.application_id), f"{award.application.reference or ''} {award.application.title}")
         for award in summary.awards
     ]
@@ -79,7 +82,7 @@ def lodge_objection(call_id: int):
     call, notice = _published_notice(call_id)
     form = _objection_form(award_service.award_summary(call), request.form)
     if not form.validate():  # CSRF
-        flash("表单已过期，请刷新页面后重新提交。", "error")
+        flash(_("表单已过期，请刷新页面后重新提交。"), "error")
         return redirect(url_for("public.results", call_id=call.id))
     raw = (form.application_id.data or "").strip()
     application_id = int(raw) if raw.isdigit() and len(raw) < 12 else (None if not raw else -1)
@@ -91,9 +94,9 @@ def lodge_objection(call_id: int):
         return _render(call, notice, form, status=400)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         return redirect(url_for("public.results", call_id=call.id))
-    flash("异议已提交。主办方答复后将在本页面公开。", "success")
+    flash(_("异议已提交。主办方答复后将在本页面公开。"), "success")
     return redirect(url_for("public.results", call_id=call.id, _anchor="objections"))
 
 
@@ -104,13 +107,13 @@ def vote(call_id: int):
     raw = (request.form.get("application_id") or "").strip()
     try:
         if not raw.isdigit() or len(raw) > 11:
-            raise DomainError("请选择要投票的项目。")
+            raise DomainError(N_("请选择要投票的项目。"))
         notice_service.cast_vote(acting_user(), notice, int(raw))
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
-        flash("投票成功，感谢您的参与。", "success")
+        flash(_("投票成功，感谢您的参与。"), "success")
     return redirect(url_for("public.results", call_id=call.id, _anchor="vote"))
 
 

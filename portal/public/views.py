@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from .. import page_cache
@@ -17,12 +18,14 @@ bp = Blueprint("public", __name__)
 
 def time_left(call: Call, now) -> str:
     if call.status != CallStatus.PUBLISHED or call.closes_at <= now:
-        return "已截止"
+        return _("已截止")
     if call.opens_at > now:
-        return "尚未开始"
+        return _("尚未开始")
     seconds = int((call.closes_at - now).total_seconds())
     days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
-    return f"剩余 {days} 天 {hours} 小时" if days else f"剩余 {hours} 小时 {minutes} 分"
+    if days:
+        return _("剩余 %(days)s 天 %(hours)s 小时", days=days, hours=hours)
+    return _("剩余 %(hours)s 小时 %(minutes)s 分", hours=hours, minutes=minutes)
 
 
 def apply_url(call: Call) -> str | None:
