@@ -194,11 +194,14 @@ def move_round(actor, round_: Round, direction: str) -> Round:
 
 
 def rule_text(round_: Round) -> str:
+    """The advancement rule in words, in the page's language (shown on the set-up page)."""
+    from flask_babel import gettext
+
     if round_.advancement == Advancement.TOP_N and round_.advancement_value is not None:
-        return f"排名前 {int(round_.advancement_value)} 名晋级"
+        return gettext("排名前 %(n)s 名晋级", n=int(round_.advancement_value))
     if round_.advancement == Advancement.THRESHOLD and round_.advancement_value is not None:
-        return f"总分达到 {quantize(round_.advancement_value)} 分晋级"
-    return Advancement.MANUAL.label
+        return gettext("总分达到 %(score)s 分晋级", score=quantize(round_.advancement_value))
+    return gettext(Advancement.MANUAL.label)
 
 
 # --- rubrics -------------------------------------------------------------------------------------
