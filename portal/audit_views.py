@@ -9,19 +9,20 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from .i18n import N_
 from . import audit
 from .accounts.permissions import access
 from .audit import AuditEvent
 from .extensions import db
-from .types import SHANGHAI, to_local
+from .i18n import N_
 from .pagination import PageNumbers
+from .request_args import page_arg
+from .types import SHANGHAI, to_local
 
 bp = Blueprint("audit", __name__, url_prefix="/committee/audit")
 
@@ -108,10 +109,7 @@ def _parse_filters() -> tuple[AuditFilterForm, list, dict]:
 
 
 def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return page_arg()
 
 
 @bp.route("/")

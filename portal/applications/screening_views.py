@@ -15,8 +15,9 @@ from ..accounts.models import Membership, Organization
 from ..accounts.permissions import access, acting_user, can_screen_application, require
 from ..errors import DomainError, InvalidTransition, PermissionDenied
 from ..extensions import db
-from ..i18n import N_
 from ..form_errors import attach_error
+from ..i18n import N_
+from ..request_args import int_arg
 from . import screening
 from .models import Application, ApplicationStatus
 from .views import bp
@@ -49,24 +50,17 @@ DECISION_SERVICES = {
 }
 
 
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 @bp.route("/committee/screening")
 @access("committee")
 def screening_queue():
     user = acting_user()
     filters = screening.QueueFilters(
-        call_id=_int_arg("call"),
+        call_id=int_arg("call"),
         status=request.args.get("status", ""),
-        category_id=_int_arg("category"),
+        category_id=int_arg("category"),
         q=request.args.get("q", "")[:100],
     )
-    page = screening.screening_queue(user, filters, page=_int_arg("page") or 1)
+    page = screening.screening_queue(user, filters, page=int_arg("page") or 1)
     args = {k: v for k, v in {"call": filters.call_id, "status": filters.status, "category": filters.category_id,
                               "q": filters.q}.items() if v}
     return render_template(

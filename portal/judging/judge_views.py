@@ -7,8 +7,8 @@ Removing a started score sheet always goes through a confirmation page (confirm_
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -20,6 +20,7 @@ from ..calls.models import Call, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..form_errors import show_error
+from ..request_args import int_arg
 from . import assignment as assigning
 from . import judges as judging
 from .models import Assignment, CallJudge, Conflict
@@ -42,11 +43,7 @@ class ConflictForm(FlaskForm):
 # --- helpers -------------------------------------------------------------------------------------
 
 def _int_field(name: str) -> int | None:
-    try:
-        value = int(request.form.get(name, ""))
-    except ValueError:
-        return None
-    return value if 0 < value < 2**31 else None
+    return int_arg(name, request.form)
 
 
 def _managed_call(call_id: int) -> Call:

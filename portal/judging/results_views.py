@@ -12,6 +12,7 @@ from ..calls.models import Round, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..pagination import PageNumbers
+from ..request_args import int_arg, page_arg
 from . import advancement, export
 from .aggregation import money2
 from .services import can_manage_judging, get_round_or_404
@@ -29,12 +30,8 @@ class RowsPage(PageNumbers):
 
 
 def _page_of(rows: list) -> RowsPage:
-    try:
-        number = int(request.args.get("page", "1"))
-    except ValueError:
-        number = 1
     page = RowsPage(rows=[], total=len(rows), page=1)
-    page.page = min(max(number, 1), page.pages)
+    page.page = min(page_arg(), page.pages)
     start = (page.page - 1) * PER_PAGE
     page.rows = rows[start:start + PER_PAGE]
     return page
@@ -89,10 +86,7 @@ def results_what_if(round_id: int):
     round_ = _managed_round(round_id)
     from .results import what_if_without
 
-    try:
-        judge_id = int(request.args.get("without", ""))
-    except ValueError:
-        judge_id = None
+    judge_id = int_arg("without")
     judges = {judge.judge_id: judge for judge in _round_results(round_).judges}
     if judge_id not in judges:
         flash(_("请选择要去掉的评委。"), "warning")

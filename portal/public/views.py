@@ -1,7 +1,17 @@
 """Pages anyone may read: the home page and the project calls."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
@@ -10,6 +20,7 @@ from ..accounts.permissions import access
 from ..calls import services as call_services
 from ..calls.models import Call, CallStatus
 from ..extensions import db
+from ..request_args import int_arg, page_arg
 from ..storage import ALLOWED_TYPES, storage
 from ..types import utcnow
 
@@ -32,13 +43,6 @@ def apply_url(call: Call) -> str | None:
     try:
         return url_for("applications.start", call_id=call.id)
     except BuildError:
-        return None
-
-
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
         return None
 
 
@@ -68,11 +72,11 @@ def _render_call_list():
     status = request.args.get("status", "open")
     filters = call_services.CallFilters(
         status=status if status in ("open", "closed", "notice", "all") else "open",
-        category_id=_int_arg("category"),
+        category_id=int_arg("category"),
         region=(request.args.get("region") or "").strip()[:40],
         q=(request.args.get("q") or "").strip()[:100],
     )
-    page = call_services.public_calls(filters, page=max(_int_arg("page") or 1, 1))
+    page = call_services.public_calls(filters, page=page_arg())
     args = {"status": filters.status, "category": filters.category_id or "", "region": filters.region, "q": filters.q}
     return render_template(
         "public/calls.html", page=page, filters=filters, args=args,

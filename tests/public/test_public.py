@@ -124,3 +124,9 @@ def test_english_is_available_and_chinese_is_the_default(client, app):
     english = text(client.get("/calls/"))
     assert 'lang="en"' in english and "Project calls" in english and "Filter" in english
     assert "把爱装进饭盒里" in english  # content stays as entered
+
+
+def test_absurd_numbers_in_the_query_string_are_ignored(client):
+    huge = "9" * 40
+    for query in (f"page={huge}", f"category={huge}", "page=-3&category=0", "page=１２&category=abc"):
+        assert client.get(f"/calls/?status=all&{query}").status_code == 200, query
