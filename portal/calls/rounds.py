@@ -204,6 +204,21 @@ def rule_text(round_: Round) -> str:
     return gettext(Advancement.MANUAL.label)
 
 
+def _sync_rows(collection: list, rows: list[dict], make) -> None:
+    """Make an ordered child collection (criteria, tiers) match the rows: existing rows are updated
+    in place (their ids, and what refers to them, survive), missing ones added, extra ones removed."""
+    existing = list(collection)
+    for position, row in enumerate(rows):
+        item = existing[position] if position < len(existing) else make()
+        item.position = position
+        for field, value in row.items():
+            setattr(item, field, value)
+        if position >= len(existing):
+            collection.append(item)
+    for item in existing[len(rows):]:
+        collection.remove(item)
+
+
 # --- rubrics -------------------------------------------------------------------------------------
 
 def _row_number(row: Mapping, key: str, default=None):
@@ -272,16 +287,7 @@ def _replace_criteria(actor, round_: Round, rows: list[Mapping], action: str, su
         raise ValidationFailed({"criteria": [
             f"该轮的晋级分数线 {quantize(round_.advancement_value)} 分高于新的满分 {quantize(total)} 分，请先修改晋级规则。"
         ]})
-    existing = list(round_.criteria)
-    for position, row in enumerate(cleaned):
-        criterion = existing[position] if position < len(existing) else Criterion()
-        criterion.position = position
-        for field, value in row.items():
-            setattr(criterion, field, value)
-        if position >= len(existing):
-            round_.criteria.append(criterion)
-    for criterion in existing[len(cleaned):]:
-        round_.criteria.remove(criterion)
+    _sync_rows(round_.criteria, cleaned, Criterion)
     record(actor, action, round_, summary, {
         **data, "max_total": total,
         "criteria": [[r["name"], r["max_score"], r["weight"], r["breaks_ties"]] for r in cleaned],
@@ -374,15 +380,7 @@ def save_award_tiers(actor, call: Call, rows: Iterable[Mapping]) -> TierTotals:
     dropped = [t.id for t in existing[len(cleaned):]]
     if dropped and db.session.scalar(sa.select(sa.func.count()).select_from(_awards).where(_awards.c.tier_id.in_(dropped))):
         raise DomainError("要删除的奖项已有获奖项目，不能删除。")
-    for position, row in enumerate(cleaned):
-        tier = existing[position] if position < len(existing) else AwardTier()
-        tier.position = position
-        for field, value in row.items():
-            setattr(tier, field, value)
-        if position >= len(existing):
-            call.award_tiers.append(tier)
-    for tier in existing[len(cleaned):]:
-        call.award_tiers.remove(tier)
+    _sync_rows(call.award_tiers, cleaned, AwardTier)
     totals = tier_totals(call)
     record(actor, "call.award_tiers_saved", call, f"保存“{call.title}”的奖项设置", {
         "tiers": [[r["name"], r["places"], r["amount"], r["is_popularity"]] for r in cleaned],
