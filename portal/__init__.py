@@ -128,6 +128,13 @@ def _register_template_helpers(app: Flask) -> None:
 
         return gettext(str(value)) if value else value
 
+    @app.template_filter("redact")
+    def redact_filter(value, terms):
+        """Blind review: the applicant's names in a text replaced (portal.applications.identity)."""
+        from .applications.identity import redact
+
+        return redact(value, terms)
+
     @app.template_filter("money")
     def money_filter(value):
         return format_money(value)

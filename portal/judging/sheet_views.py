@@ -9,15 +9,25 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
 
 from ..accounts.models import Organization
 from ..accounts.permissions import access, acting_user
+from ..applications.identity import identity_terms
 from ..applications.models import Application, Attachment
 from ..calls.models import Call, Round, RoundKind, RoundStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
@@ -26,8 +36,21 @@ from ..form_errors import show_error
 from ..storage import ALLOWED_TYPES, storage
 from ..types import utcnow
 from .models import Assignment, CallJudge, ScoreSheet, SheetStatus
-from .scoring import COMMENT_MAX, field_name, judge_round_sheets, save_sheet, sheet_for, sheet_total
-from .services import can_view_entry, get_entry_or_404, get_round_or_404, is_assigned, is_call_judge
+from .scoring import (
+    COMMENT_MAX,
+    field_name,
+    judge_round_sheets,
+    save_sheet,
+    sheet_for,
+    sheet_total,
+)
+from .services import (
+    can_view_entry,
+    get_entry_or_404,
+    get_round_or_404,
+    is_assigned,
+    is_call_judge,
+)
 from .views import bp
 
 SHOWN_ROUND_STATES = (RoundStatus.OPEN, RoundStatus.LOCKED)
@@ -220,6 +243,7 @@ def score_sheet(round_id: int, application_id: int):
         "judging/score_sheet.html", round_=round_, application=application, sheet=sheet, form=form,
         criteria=criteria, field_name=field_name, notice=scoring_notice(round_), comment_max=COMMENT_MAX,
         total=sheet_total(sheet) if sheet is not None else None, hide_identity=round_.blind,
+        redact_terms=identity_terms(application) if round_.blind else [],
         attachment_url=lambda attachment: url_for(
             "judging.entry_attachment", round_id=round_.id, application_id=application.id, attachment_id=attachment.id),
         SheetStatus=SheetStatus,
@@ -274,7 +298,8 @@ def entry_pdf(round_id: int, application_id: int):
 
     round_, application = _viewable_entry(round_id, application_id)
     try:
-        data = render_pdf("applications/pdf.html", application=application, hide_identity=round_.blind)
+        data = render_pdf("applications/pdf.html", application=application, hide_identity=round_.blind,
+                          redact_terms=identity_terms(application) if round_.blind else [])
     except PdfFontError as exc:
         return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=_(exc.message)), 503
     name = f"申报书-{application.reference or application.id}.pdf"

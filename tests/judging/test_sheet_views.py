@@ -314,3 +314,36 @@ def test_home_binds_invitations_sent_before_the_account_existed(world, client, l
     db.session.add(CallJudge(call=world["call"], email=newcomer.email))
     login_as(newcomer)
     assert world["call"].title in text(client.get("/judging/review"))
+
+
+def test_blind_review_masks_the_applicants_names_in_their_own_text(world, client, login_as):
+    app1 = world["app1"]
+    app1.summary = f"{ORG_NAME}（简称阳光社工）由{MEMBERS[0]}负责，联系电话 {CONTACT_PHONE}。"
+    app1.goals = "阳光社工将服务 120 名儿童。"
+    db.session.commit()
+    login_as(world["judge"])
+    page = text(client.get(sheet_url(world)))
+    assert "〔已隐去〕" in page and "将服务 120 名儿童" in page
+    for secret in (ORG_NAME, "阳光社工", MEMBERS[0], CONTACT_PHONE):
+        assert secret not in page, secret
+    pdf = client.get(f"/judging/review/rounds/{world['round'].id}/applications/{app1.id}/pdf")
+    if pdf.status_code == 200:
+        content = pdf_text(pdf.data)
+        assert "已隐去" in content and "阳光社工" not in content and MEMBERS[0] not in content
+    world["round"].blind = False
+    db.session.commit()
+    assert "阳光社工将服务" in text(client.get(sheet_url(world)))
+
+
+def test_identity_terms_cover_the_short_forms_of_a_name():
+    from types import SimpleNamespace
+
+    from portal.applications.identity import identity_terms, redact
+
+    org = SimpleNamespace(name="平湖市新埭镇百家爱心屋公益服务中心", province="浙江省", city="嘉兴市", district="平湖市",
+                          uscc=None, contact_name="朱敏", contact_phone="13857312009", supervising_org=None)
+    application = SimpleNamespace(organization=org, team_members=[SimpleNamespace(name="李")], created_by=None)
+    terms = identity_terms(application)
+    assert {"平湖市新埭镇百家爱心屋公益服务中心", "百家爱心屋公益服务中心", "百家爱心屋", "朱敏"} <= set(terms)
+    assert "李" not in terms  # one character would blank ordinary words
+    assert redact("百家爱心屋公益服务中心的朱敏老师", terms) == "〔已隐去〕的〔已隐去〕老师"
