@@ -24,6 +24,9 @@ class AuditEvent(db.Model):
     entity_id: Mapped[int | None] = mapped_column(sa.Integer)
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The committee whose work this is (a call's, and everything under it): only its members read
+    # the event. None for what concerns every committee (accounts, organizations' verification).
+    committee_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
 
     __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),)
 
@@ -40,16 +43,40 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def record(actor, action: str, entity, summary: str = "", data: dict | None = None) -> AuditEvent:
+# How to reach the committee from an entity, tried in order: a call has committee_id; an application,
+# round, award or notice has .call; a sheet, assignment or criterion has .round; an objection has .notice;
+# a version or message has .application.
+_PATHS_TO_COMMITTEE = (("committee_id",), ("call", "committee_id"), ("round", "call", "committee_id"),
+                       ("notice", "call", "committee_id"), ("application", "call", "committee_id"))
+
+
+def committee_of(entity) -> int | None:
+    """The committee an entity's events belong to (None when it belongs to no call)."""
+    for path in _PATHS_TO_COMMITTEE:
+        value = entity
+        for name in path:
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def record(actor, action: str, entity, summary: str = "", data: dict | None = None,
+           committee_id: int | None = None) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits).
 
-    `entity` is a model instance (its table name and id are kept) or a (type, id) pair.
+    `entity` is a model instance (its table name and id are kept) or a (type, id) pair. The event
+    belongs to `committee_id`, or else to the committee found from the entity (committee_of).
     """
     if isinstance(entity, tuple):
         entity_type, entity_id = entity
     else:
         db.session.flush()  # the id of a new row
         entity_type, entity_id = entity.__tablename__, entity.id
+        if committee_id is None:
+            committee_id = committee_of(entity)
     actor_id = getattr(actor, "id", None)
     actor_name = (getattr(actor, "display_name", None) or getattr(actor, "email", None)) if actor else None
     event = AuditEvent(
@@ -60,16 +87,20 @@ def record(actor, action: str, entity, summary: str = "", data: dict | None = No
         entity_id=entity_id,
         summary=summary,
         data=_jsonable(data or {}),
+        committee_id=committee_id,
     )
     db.session.add(event)
     return event
 
 
-def history(entity_type: str, entity_id: int) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
-            .order_by(AuditEvent.created_at, AuditEvent.id)
-        )
-    )
+def visible_to(committee_ids) -> sa.ColumnElement[bool]:
+    """The events members of these committees may read: their own and those of no committee."""
+    return sa.or_(AuditEvent.committee_id.in_(list(committee_ids)), AuditEvent.committee_id.is_(None))
+
+
+def history(entity_type: str, entity_id: int, committee_ids=None) -> list[AuditEvent]:
+    """One record's events in order; only those visible to `committee_ids` when given."""
+    query = sa.select(AuditEvent).where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+    if committee_ids is not None:
+        query = query.where(visible_to(committee_ids))
+    return list(db.session.scalars(query.order_by(AuditEvent.created_at, AuditEvent.id)))

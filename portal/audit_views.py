@@ -16,7 +16,8 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from . import audit
-from .accounts.permissions import access
+from .accounts.models import OrgKind
+from .accounts.permissions import access, acting_user, org_ids
 from .audit import AuditEvent
 from .extensions import db
 from .i18n import N_
@@ -60,6 +61,11 @@ class Page(PageNumbers):
     per_page: int = PER_PAGE
 
 
+def _my_committees() -> set[int]:
+    """Committee members read their own committees' events (and those of no committee)."""
+    return org_ids(acting_user(), OrgKind.COMMITTEE)
+
+
 def _start_of_local_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
@@ -85,7 +91,7 @@ def _parse_filters() -> tuple[AuditFilterForm, list, dict]:
     if form.date_from.data and form.date_to.data and form.date_to.data < form.date_from.data:
         form.date_to.errors = list(form.date_to.errors) + [_("截止日期不能早于起始日期。")]
         form.date_to.data = None
-    conditions = []
+    conditions = [audit.visible_to(_my_committees())]
     if form.action.data:
         conditions.append(AuditEvent.action == form.action.data[:80])
     if form.entity_type.data:
@@ -178,5 +184,5 @@ def record_history(entity_type: str, entity_id: int):
         entity_type=entity_type,
         entity_label=_(ENTITY_LABELS.get(entity_type, entity_type)),
         entity_id=entity_id,
-        events=audit.history(entity_type, entity_id),
+        events=audit.history(entity_type, entity_id, _my_committees()),
     )

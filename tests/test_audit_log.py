@@ -147,3 +147,31 @@ def test_audit_pages_are_committee_only(app, client, login_as, kind):
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/committee/audit/export.csv")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_each_committee_reads_its_own_calls_events(app, login_as):
+    """Events of a call belong to its committee; events of no call (organizations) to every committee."""
+    from portal import audit
+    from portal.accounts.models import User
+
+    from .factories import make_application, make_call
+
+    ours, theirs = make_member(OrgKind.COMMITTEE, name="团市委干部"), make_member(OrgKind.COMMITTEE, name="民政局干部")
+    our_call = make_call(committee=ours.memberships[0].organization, title="团市委的大赛")
+    their_call = make_call(committee=theirs.memberships[0].organization, title="民政局的大赛")
+    application = make_application(call=their_call, title="民政局收到的申报")
+    audit.record(ours, "call.publish", our_call, "发布：团市委的大赛")
+    audit.record(theirs, "call.publish", their_call, "发布：民政局的大赛")
+    audit.record(theirs, "application.eligible", application, "审查通过：民政局收到的申报")
+    audit.record(theirs, "org.verified", ours.memberships[0].organization, "认证组织：共同可见")
+    db.session.commit()
+    assert db.session.scalar(db.select(AuditEvent.committee_id).where(AuditEvent.action == "application.eligible")) \
+        == their_call.committee_id
+    client = login_as(db.session.get(User, ours.id))
+    html = _page(client)
+    assert "团市委的大赛" in html and "共同可见" in html
+    assert "民政局的大赛" not in html and "民政局收到的申报" not in html
+    csv_text = client.get("/committee/audit/export.csv").get_data(as_text=True)
+    assert "团市委的大赛" in csv_text and "民政局的大赛" not in csv_text and "民政局收到的申报" not in csv_text
+    history = client.get(f"/committee/audit/applications/{application.id}").get_data(as_text=True)
+    assert "民政局收到的申报" not in history
