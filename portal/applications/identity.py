@@ -11,11 +11,9 @@ import re
 from .models import Application
 
 MASK = "〔已隐去〕"
-# Generic endings of organization names: "仁芯社会工作服务中心" is also written "仁芯".
-_ORG_ENDINGS = re.compile(
-    r"(社会工作服务中心|社工服务中心|公益服务中心|志愿服务中心|志愿服务队|志愿者协会|服务中心|服务社|"
-    r"志愿队|协会|基金会|促进会|联合会|中心|工作室|公司)$"
-)
+# Generic endings of organization names: "阳光社工服务中心" is also written "阳光社工" or "阳光".
+_ORG_ENDINGS = ("社会工作服务中心", "社工服务中心", "公益服务中心", "志愿服务中心", "志愿服务队", "志愿者协会",
+                "服务中心", "服务社", "志愿队", "协会", "基金会", "促进会", "联合会", "中心", "工作室", "公司")
 
 
 def _without_region(name: str, org) -> str:
@@ -34,8 +32,8 @@ def identity_terms(application: Application) -> list[str]:
     if org is not None:
         full = (org.name or "").strip()
         local = _without_region(full, org)
-        core = _ORG_ENDINGS.sub("", local)
-        terms.update({full, local, core if len(core) >= 2 else ""})
+        terms.update({full, local})
+        terms.update(local[: -len(ending)] for ending in _ORG_ENDINGS if local.endswith(ending))
         terms.update({org.uscc or "", org.contact_name or "", org.contact_phone or "", org.supervising_org or ""})
     terms.update(member.name for member in application.team_members if member.name)
     if application.created_by is not None:

@@ -22,12 +22,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import StringField, TextAreaField
 
 from ..accounts.models import Organization
 from ..accounts.permissions import access, acting_user
-from ..applications.identity import identity_terms
+from ..applications.identity import identity_terms, redact
 from ..applications.models import Application, Attachment
 from ..calls.models import Call, Round, RoundKind, RoundStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
@@ -180,9 +180,11 @@ def judge_round(round_id: int):
         if org_ids:
             org_names = dict(db.session.execute(
                 sa.select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all())
+    titles = _masked_titles([assignment.application for assignment, _ in rows]) if round_.blind else {}
     items = [
         {
             "application": assignment.application,
+            "title": titles.get(assignment.application_id, assignment.application.title),
             "sheet": sheet,
             "total": sheet_total(sheet) if sheet is not None and sheet.scores else None,
         }
@@ -248,6 +250,19 @@ def score_sheet(round_id: int, application_id: int):
             "judging.entry_attachment", round_id=round_.id, application_id=application.id, attachment_id=attachment.id),
         SheetStatus=SheetStatus,
     ), status
+
+
+def _masked_titles(applications) -> dict[int, str]:
+    """Blind round: each title with its applicant's names masked (what identity_terms reads is
+    loaded for all of them in two queries)."""
+    if not applications:
+        return {}
+    db.session.scalars(
+        sa.select(Application).where(Application.id.in_([a.id for a in applications]))
+        .options(joinedload(Application.organization), joinedload(Application.created_by),
+                 selectinload(Application.team_members))
+    ).unique().all()
+    return {a.id: redact(a.title, identity_terms(a)) for a in applications}
 
 
 def _initial(sheet: ScoreSheet | None, criteria) -> dict:

@@ -347,3 +347,11 @@ def test_identity_terms_cover_the_short_forms_of_a_name():
     assert {"平湖市新埭镇百家爱心屋公益服务中心", "百家爱心屋公益服务中心", "百家爱心屋", "朱敏"} <= set(terms)
     assert "李" not in terms  # one character would blank ordinary words
     assert redact("百家爱心屋公益服务中心的朱敏老师", terms) == "〔已隐去〕的〔已隐去〕老师"
+
+
+def test_blind_round_list_masks_names_in_titles(world, client, login_as):
+    world["app1"].title = "阳光社工·星星的孩子融合成长计划"
+    db.session.commit()
+    login_as(world["judge"])
+    page = text(client.get(f"/judging/review/rounds/{world['round'].id}"))
+    assert "〔已隐去〕·星星的孩子融合成长计划" in page and "阳光社工" not in page
