@@ -138,6 +138,9 @@ def test_judge_score_sheet(client, login_as, committee):
     response = client.post(url, data={"action": "submit"})
     assert response.status_code == 400
     assert "Please correct the marked fields and submit again." in response.get_data(as_text=True)
+    assert "Please give a score for “必要性”." in response.get_data(as_text=True)
+    response = client.post(url, data={"action": "submit", f"c{round_.criteria[0].id}": "99"})
+    assert "Must be between 0 and 20." in response.get_data(as_text=True)
 
 
 def test_public_call_list_status_badge(client, app):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -147,12 +148,13 @@ def lodge_objection(notice: PublicNotice, name: str, contact: str, body: str,
         raise DomainError(N_("不在公示期内，不能提出异议。"))
     name, contact, body = (name or "").strip(), (contact or "").strip(), (body or "").strip()
     errors: dict[str, list[str]] = {}
-    for key, value, label, maximum in (("name", name, "姓名", NAME_MAX), ("contact", contact, "联系方式", CONTACT_MAX),
-                                       ("body", body, "异议内容", BODY_MAX)):
+    for key, value, label, maximum in (("name", name, N_("姓名"), NAME_MAX),
+                                       ("contact", contact, N_("联系方式"), CONTACT_MAX),
+                                       ("body", body, N_("异议内容"), BODY_MAX)):
         if not value:
-            errors[key] = [f"请填写{label}。"]
+            errors[key] = [gettext("请填写%(label)s。", label=gettext(label))]
         elif len(value) > maximum:
-            errors[key] = [f"{label}不能超过 {maximum} 个字。"]
+            errors[key] = [gettext("%(label)s不能超过 %(n)s 个字。", label=gettext(label), n=maximum)]
     if application_id is not None and application_id not in {a.application_id for a in call_awards(notice.call)}:
         errors["application_id"] = [N_("请选择公示名单中的项目。")]
     if errors:
