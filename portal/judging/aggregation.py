@@ -207,11 +207,23 @@ class RankItem:
 
 
 @dataclass(frozen=True)
+class TieReason:
+    """Why an item stands where it does among equal aggregates, for pages to phrase in their language."""
+    other: str  # the neighbour compared with (its reference)
+    aggregate: str  # the shared aggregate, formatted
+    rule: str  # "criterion" (the tie-break criterion's mean) or "spread"
+    ahead: bool  # True: it stands above `other`
+    mine: str  # its value on the rule, formatted
+    theirs: str  # the neighbour's
+
+
+@dataclass(frozen=True)
 class Ranked:
     key: Hashable
     rank: int | None
     tied: bool  # shares its rank (并列)
-    tie_note: str = ""  # why it stands where it does among equal aggregates; '' otherwise
+    tie_note: str = ""  # why it stands where it does among equal aggregates (Chinese); '' otherwise
+    tie_reason: TieReason | None = None  # the same, as data
 
 
 def _last(item: RankItem) -> tuple:
@@ -246,7 +258,7 @@ def rank_rows(items: Iterable[RankItem], tie_name: str | None = None) -> list[Ra
     for index, key in enumerate(keys):
         ranks.append(ranks[-1] if index and key == keys[index - 1] else index + 1)
     sharing = Counter(ranks)
-    notes = [""] * len(scored)
+    notes: list[tuple[str, TieReason | None]] = [("", None)] * len(scored)
     start = 0
     while start < len(scored):  # each run of equal aggregates (contiguous once sorted)
         end = start
@@ -255,23 +267,27 @@ def rank_rows(items: Iterable[RankItem], tie_name: str | None = None) -> list[Ra
         for index in range(start, end + 1):
             notes[index] = _tie_note(scored, keys, index, range(start, end + 1), tie_name)
         start = end + 1
-    result = [Ranked(item.key, ranks[i], sharing[ranks[i]] > 1, notes[i]) for i, item in enumerate(scored)]
+    result = [Ranked(item.key, ranks[i], sharing[ranks[i]] > 1, *notes[i]) for i, item in enumerate(scored)]
     return result + [Ranked(item.key, None, False, "") for item in unscored]
 
 
-def _tie_note(scored: list[RankItem], keys: list[tuple], index: int, run: range, tie_name: str | None) -> str:
+def _tie_note(scored: list[RankItem], keys: list[tuple], index: int, run: range,
+              tie_name: str | None) -> tuple[str, TieReason | None]:
     """Within the run of equal aggregates, compare with the first item below that stands
-    differently, else the nearest such item above; '' when every item of the run is tied with it."""
+    differently, else the nearest such item above; ('', None) when every item of the run is tied with it."""
     key = keys[index]
     below = next((j for j in range(index + 1, run.stop) if keys[j] != key), None)
     above = next((j for j in range(index - 1, run.start - 1, -1) if keys[j] != key), None)
     other_index = below if below is not None else above
     if other_index is None:
-        return ""
+        return "", None
     item, other, higher = scored[index], scored[other_index], below is not None
-    head = f"与 {other.reference or other.key} 同为 {_fmt(item.aggregate)} 分，"
+    name = str(other.reference or other.key)
+    head = f"与 {name} 同为 {_fmt(item.aggregate)} 分，"
     if tie_name is not None and key[1] != keys[other_index][1]:
         word = "更高" if higher else "较低"
-        return f"{head}“{tie_name}”平均分{word}（{_fmt(item.tie_value)} 对 {_fmt(other.tie_value)}）"
+        reason = TieReason(name, _fmt(item.aggregate), "criterion", higher, _fmt(item.tie_value), _fmt(other.tie_value))
+        return f"{head}“{tie_name}”平均分{word}（{reason.mine} 对 {reason.theirs}）", reason
     word = "更集中" if higher else "更分散"
-    return f"{head}各评委打分{word}（标准差 {_fmt(item.spread)} 对 {_fmt(other.spread)}）"
+    reason = TieReason(name, _fmt(item.aggregate), "spread", higher, _fmt(item.spread), _fmt(other.spread))
+    return f"{head}各评委打分{word}（标准差 {reason.mine} 对 {reason.theirs}）", reason

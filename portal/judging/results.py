@@ -62,6 +62,7 @@ class ResultRow:
     tied: bool
     advanced: bool
     criterion_means: dict[int, Decimal]  # over the submitted sheets, 0.01
+    tie_reason: agg.TieReason | None = None  # tie_note as data, for the page to phrase in its language
 
 
 @dataclass(slots=True)
@@ -234,7 +235,7 @@ def _compute(round_: Round, data: _Data, without: int | None) -> RoundResults:
     ordered = []
     for ranked in ranking:
         row = rows[ranked.key]
-        row.rank, row.tied, row.tie_note = ranked.rank, ranked.tied, ranked.tie_note
+        row.rank, row.tied, row.tie_note, row.tie_reason = ranked.rank, ranked.tied, ranked.tie_note, ranked.tie_reason
         ordered.append(row)
     return RoundResults(
         round=round_, criteria=criteria, max_total=round_.max_total, rows=ordered,

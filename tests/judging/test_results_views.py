@@ -275,3 +275,19 @@ def test_the_page_proposes_then_advances_through_the_form(app, client):
     assert response.get_data(as_text=True).count("已晋级</span>") == 2
     refused = client.post(f"/judging/rounds/{data.round.id}/advance", data={"application_id": "x"}, follow_redirects=True)
     assert "所选项目无效" in refused.get_data(as_text=True)
+
+
+def test_tie_notes_on_the_page_say_why_in_the_pages_language(app):
+    # Both average 75: (5,5)/(10,10) → 50 and 100 (spread 25); (7.5,7.5) twice → 75 and 75 (spread 0).
+    w = scored_round([[(5, 5), (10, 10)], [("7.5", "7.5"), ("7.5", "7.5")]])
+    client = app.test_client()
+    login(client, w.committee)
+    rows = round_results(w.round).rows
+    html = client.get(results_url(w.round)).get_data(as_text=True)
+    assert rows[0].tie_note and rows[0].tie_note in html and rows[1].tie_note in html  # the Chinese, as computed
+    client.get("/language/en")
+    from flask_babel import refresh
+
+    refresh()
+    english = client.get(results_url(w.round)).get_data(as_text=True)
+    assert f"Level with {rows[1].reference} at 75.00; the judges agree more closely (spread 0.00 vs 25.00)" in english
