@@ -17,6 +17,9 @@
   function money(fen) {
     return "¥" + (fen / 100).toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2});
   }
+  // Only write text that changed: rewriting it on every `change` (fired on blur) can shift the
+  // layout between a press and its click, and the click on 保存 would then be lost.
+  function put(node, text) { if (node && node.textContent !== text) { node.textContent = text; } }
   function recalc() {
     var table = document.querySelector("[data-budget]");
     if (!table) { return; }
@@ -27,12 +30,12 @@
       var own = hundredths((row.querySelector("[data-field=self_funded]") || {}).value);
       var out = row.querySelector("[data-field=amount]");
       var amount = (price === null || qty === null) ? 0 : Math.floor((price * qty + 50) / 100);
-      if (out) { out.textContent = (price === null || qty === null) ? "" : yuan(amount); }
+      put(out, (price === null || qty === null) ? "" : yuan(amount));
       total += amount; self += own || 0;
     });
-    var t = document.querySelector("[data-budget-total]"); if (t) { t.textContent = money(total); }
-    var s = document.querySelector("[data-budget-self]"); if (s) { s.textContent = money(self); }
-    var r = document.querySelector("[data-budget-requested]"); if (r) { r.textContent = money(total - self); }
+    put(document.querySelector("[data-budget-total]"), money(total));
+    put(document.querySelector("[data-budget-self]"), money(self));
+    put(document.querySelector("[data-budget-requested]"), money(total - self));
   }
   document.addEventListener("input", recalc);
   document.addEventListener("change", recalc);
