@@ -23,7 +23,12 @@ def attach_error(form, exc: DomainError) -> bool:
     return placed
 
 
+def flash_error(exc: DomainError, category: str = "error") -> None:
+    """A service's refusal as a flashed message, in the reader's language."""
+    flash(_(exc.message), category)
+
+
 def show_error(form, exc: DomainError) -> None:
     """On its field when the error names one of the form's fields, else as a flashed message."""
     if not attach_error(form, exc):
-        flash(_(exc.message), "error")
+        flash_error(exc)

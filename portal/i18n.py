@@ -1,7 +1,7 @@
 """Translation helpers that need no request: marking strings for extraction.
 
 Labels of states and kinds stay Chinese in Python (audit summaries and emails are Chinese); templates
-and views translate them where they are shown, e.g. ``{{ _(call.status.label) }}``.
+and views translate them where they are shown, e.g. ``{{ call.status.label|translate }}``.
 """
 from __future__ import annotations
 

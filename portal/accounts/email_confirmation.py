@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from ..audit import record
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..form_errors import flash_error
 from ..i18n import N_
 from ..mail import queue_mail
 from ..types import utcnow
@@ -92,5 +93,5 @@ def send_confirmation_view():
         flash(_("确认邮件已发送到 %(email)s，请在 3 天内打开邮件中的链接。", email=user.email), "info")
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "info")
+        flash_error(exc, "info")
     return redirect(safe_next(url_for("accounts.dashboard")))

@@ -11,13 +11,30 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..form_errors import flash_error, show_error
 from ..i18n import N_
 from ..types import utcnow
-from ..form_errors import show_error
-from . import invitations, organizations as orgs, services
-from .forms import (AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InviteForm, LoginForm,
-                    OrganizationForm, RegisterForm, RejectForm, ResetPasswordForm)
-from .models import InvitationKind, Membership, Notification, OrgKind, Organization, OrgStatus
+from . import invitations, services
+from . import organizations as orgs
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    InviteForm,
+    LoginForm,
+    OrganizationForm,
+    RegisterForm,
+    RejectForm,
+    ResetPasswordForm,
+)
+from .models import (
+    InvitationKind,
+    Membership,
+    Notification,
+    Organization,
+    OrgKind,
+    OrgStatus,
+)
 from .permissions import access, can_manage_org, can_verify_org, can_view_org, require
 
 bp = Blueprint("accounts", __name__)
@@ -243,7 +260,7 @@ def org_invite(org_id: int):
             flash(_("邀请邮件已发送。"), "success")
         except DomainError as exc:
             db.session.rollback()
-            flash(_(exc.message), "danger")
+            flash_error(exc, "danger")
     return redirect(url_for("accounts.org_detail", org_id=org.id))
 
 
@@ -274,7 +291,7 @@ def invitation(token: str):
             if form is not None:
                 show_error(form, exc)
             else:
-                flash(_(exc.message), "danger")
+                flash_error(exc, "danger")
         else:
             if user is not None:
                 flash(_("已接受邀请。"), "success")
@@ -311,7 +328,7 @@ def org_verify(org_id: int):
         flash(_("已认证“%(name)s”。", name=org.name), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "danger")
+        flash_error(exc, "danger")
     return redirect(url_for("accounts.verification_queue"))
 
 
@@ -330,7 +347,7 @@ def org_reject(org_id: int):
         flash(_("已驳回“%(name)s”。", name=org.name), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "danger")
+        flash_error(exc, "danger")
     return redirect(url_for("accounts.verification_queue"))
 
 

@@ -15,7 +15,7 @@ from ..accounts.models import Membership, Organization
 from ..accounts.permissions import access, acting_user, can_screen_application, require
 from ..errors import DomainError, InvalidTransition, PermissionDenied
 from ..extensions import db
-from ..form_errors import attach_error
+from ..form_errors import attach_error, flash_error
 from ..i18n import N_
 from ..request_args import int_arg
 from . import screening
@@ -126,7 +126,7 @@ def screening_decide(application_id: int, decision: str):
     try:
         application.status.check_transition(DECISION_TARGETS[decision])
     except InvalidTransition as exc:
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("applications.screening_review", application_id=application_id))
     form = DECISION_FORMS[decision](prefix=decision)
     if not form.validate():
@@ -138,13 +138,13 @@ def screening_decide(application_id: int, decision: str):
         abort(403)
     except InvalidTransition as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("applications.screening_review", application_id=application_id))
     except DomainError as exc:
         db.session.rollback()
         if attach_error(form, exc):
             return _render_review(_load_for_review(application_id), {decision: form}, status=400)
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("applications.screening_review", application_id=application_id))
     flash(_(done), "success")
     return redirect(url_for("applications.screening_review", application_id=application_id))

@@ -2,7 +2,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -17,10 +27,11 @@ from ..accounts.permissions import (
     require,
 )
 from ..calls.models import Call
+from ..calls.services import is_accepting_applications
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..form_errors import flash_error
 from ..storage import ALLOWED_TYPES, storage
-from ..calls.services import is_accepting_applications
 from . import forms, rules, services
 from .attachments import MAX_ATTACHMENTS, add_attachment, delete_attachment
 from .models import Application, ApplicationMessage, ApplicationStatus, Attachment
@@ -97,7 +108,7 @@ def start(call_id: int):
             except PermissionDenied:
                 abort(403)
             except DomainError as exc:
-                flash(_(exc.message), "error")
+                flash_error(exc)
             else:
                 flash(_("已创建申报书草稿，可以随时保存，填写完整后再提交。"), "success")
                 return redirect(url_for("applications.edit", application_id=application.id, section="basics"))
@@ -151,7 +162,7 @@ def edit(application_id: int, section: str):
                 _attach_errors(form, exc.errors)
                 return _render_editor(application, section, form, status=400)
             except DomainError as exc:
-                flash(_(exc.message), "error")
+                flash_error(exc)
                 return redirect(url_for("applications.detail", application_id=application.id))
             session.pop(_submit_errors_key(application), None)
             flash(_("已保存“%(section)s”。", section=_(rules.SECTIONS[section][0])), "success")
@@ -241,7 +252,7 @@ def upload(application_id: int):
         if application.is_editable:
             form.file.errors = [_(exc.message)]
             return _render_editor(application, "attachments", form, status=400)
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("applications.detail", application_id=application.id))
     flash(_("附件已上传。"), "success")
     return redirect(url_for("applications.edit", application_id=application.id, section="attachments"))
@@ -263,7 +274,7 @@ def delete_attachment_view(application_id: int, attachment_id: int):
     try:
         delete_attachment(acting_user(), application, attachment)
     except DomainError as exc:
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("applications.detail", application_id=application.id))
     flash(_("附件已删除。"), "success")
     return redirect(url_for("applications.edit", application_id=application.id, section="attachments"))
@@ -298,10 +309,10 @@ def submit(application_id: int):
     except ValidationFailed as exc:
         application = _load(application_id)
         session[_submit_errors_key(application)] = exc.errors
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return _render_detail(application, exc.errors, status=400)
     except DomainError as exc:
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("applications.detail", application_id=application_id))
     flash(_("申报书已提交，申报编号 %(reference)s。回执已发送到组织成员的邮箱。", reference=application.reference), "success")
     return redirect(url_for("applications.detail", application_id=application.id))
@@ -315,7 +326,7 @@ def withdraw(application_id: int):
     try:
         services.withdraw_application(acting_user(), application)
     except DomainError as exc:
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(_("申报书已撤回。"), "success")
     return redirect(url_for("applications.detail", application_id=application_id))

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..accounts.permissions import access, acting_user, can_manage_call, require
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
-from ..form_errors import show_error
+from ..form_errors import flash_error, show_error
 from . import rounds
 from .models import Call, Round
 from .round_forms import CopyRubricForm, RoundForm, TokenForm, parse_rows
@@ -96,7 +96,7 @@ def _round_action(round_id: int, action, done: str):
         flash(done, "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     return redirect(_setup_url(call))
 
 
@@ -150,7 +150,7 @@ def rubric(round_id: int):
         return _rubric_page(round_, rows, exc.errors, 400)
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return _rubric_page(round_, rows, status=400)
     flash(_("评分表已保存，满分 %(total)s 分。", total=f"{round_.max_total.normalize():f}"), "success")
     return redirect(_setup_url(round_.call))
@@ -173,7 +173,7 @@ def rubric_copy(round_id: int):
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     return redirect(url_for("calls.rubric", round_id=round_.id))
 
 
@@ -200,7 +200,7 @@ def award_tiers(call_id: int):
             errors, status = exc.errors, 400
         except DomainError as exc:
             db.session.rollback()
-            flash(_(exc.message), "error")
+            flash_error(exc)
             status = 400
         else:
             flash(_("奖项设置已保存。"), "success")

@@ -5,10 +5,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from ..accounts.models import OrgKind
-from ..accounts.permissions import access, acting_user, can_manage_call, organizations, require
+from ..accounts.permissions import (
+    access,
+    acting_user,
+    can_manage_call,
+    organizations,
+    require,
+)
 from ..errors import DomainError
-from ..form_errors import show_error
 from ..extensions import db
+from ..form_errors import flash_error, show_error
 from ..types import local_to_utc, to_local
 from . import services
 from .forms import CallForm, CategoryForm, DeadlineForm
@@ -133,7 +139,7 @@ def _transition(call_id: int, service, message: str):
         flash(message, "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     return redirect(url_for("calls.manage"))
 
 
@@ -150,7 +156,7 @@ def extend(call_id: int):
         flash(_("截止时间已延长。"), "success")
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     return redirect(url_for("calls.manage"))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -15,9 +15,10 @@ from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Call, CallStatus
 from ..errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from ..extensions import db
-from ..form_errors import attach_error, show_error
+from ..form_errors import attach_error, flash_error, show_error
 from ..types import local_to_utc, to_local, utcnow
-from . import awards as award_service, notice as notice_service
+from . import awards as award_service
+from . import notice as notice_service
 from .models import Objection, ObjectionStatus
 from .services import can_manage_judging
 from .views import bp
@@ -119,7 +120,7 @@ def awards(call_id: int):
         return _render_awards(call, choice=_int_choice(choice), errors=exc.errors, status=400)
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("judging.awards", call_id=call.id))
     summary = award_service.award_summary(call)
     flash(_("奖项已保存。"), "success")
@@ -144,7 +145,7 @@ def publish(call_id: int):
                                        local_to_utc(form.ends_at.data), form.text.data, form.vote_enabled.data)
     except InvalidTransition as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("judging.awards", call_id=call.id))
     except DomainError as exc:
         db.session.rollback()
@@ -193,7 +194,7 @@ def answer_objection(objection_id: int):
         db.session.rollback()
         if attach_error(form, exc):
             return _render_objections(call, {objection.id: form}, status=400)
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(_("答复已保存，并在公示页面公开。"), "success")
     return redirect(url_for("judging.objections", call_id=call.id))
@@ -207,7 +208,7 @@ def _transition(call_id: int, service, done: str, target: str):
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("judging.objections", call_id=call.id))
     flash(done, "success")
     return redirect(url_for(target, call_id=call.id))

@@ -19,7 +19,7 @@ from ..applications.models import Application
 from ..calls.models import Call, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
-from ..form_errors import show_error
+from ..form_errors import flash_error, show_error
 from ..request_args import int_arg
 from . import assignment as assigning
 from . import judges as judging
@@ -136,7 +136,7 @@ def judge_remove(call_id: int):
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(_("已将 %(name)s 移出本征集的评委。", name=who), "success")
     return redirect(url_for("judging.call_judges", call_id=call.id))
@@ -170,7 +170,7 @@ def assignment_auto(round_id: int):
         plan = assigning.auto_assign(acting_user(), round_, link=_round_link(round_))
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("judging.round_assignment", round_id=round_.id))
     flash(_("自动分配完成：新增 %(n)s 条分配。", n=len(plan.pairs))
           + (_("有 %(n)s 个项目评委不足，见下方说明。", n=len(plan.unassigned)) if plan.unassigned else ""),
@@ -192,7 +192,7 @@ def assignment_add(round_id: int):
         assigning.assign(acting_user(), round_, application, judge, link=_round_link(round_))
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(_("已将“%(project)s”分配给 %(name)s。", project=application.reference or application.title,
                 name=judge.display_name), "success")
@@ -220,7 +220,7 @@ def assignment_remove(assignment_id: int):
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(_("已取消 %(name)s 的这项分配。", name=judge_name), "success")
     return redirect(back)
@@ -234,7 +234,7 @@ def assignment_remind(round_id: int):
         count = assigning.remind_unfinished(acting_user(), round_, link=_round_link(round_))
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(_("已提醒 %(n)s 位未完成评分的评委。", n=count) if count else _("所有评委都已提交评分，无需提醒。"), "success")
     return redirect(url_for("judging.round_assignment", round_id=round_.id))

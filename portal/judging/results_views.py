@@ -11,6 +11,7 @@ from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Round, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..form_errors import flash_error
 from ..pagination import PageNumbers
 from ..request_args import int_arg, page_arg
 from . import advancement, export
@@ -120,7 +121,7 @@ def _run(service, round_: Round, *args):
         abort(403)
     except DomainError as exc:  # InvalidTransition included
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     return None, False
 
 

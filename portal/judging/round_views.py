@@ -9,6 +9,7 @@ from ..calls import rounds as call_rounds
 from ..calls.models import Call
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..form_errors import flash_error
 from . import rounds
 from .services import can_manage_judging, get_round_or_404
 from .views import bp
@@ -23,7 +24,7 @@ def _run(call: Call, action, done) -> object:
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(done(result), "success")
     return redirect(url_for("calls.judging_setup", call_id=call.id))

@@ -32,7 +32,7 @@ from ..applications.models import Application, Attachment
 from ..calls.models import Call, Round, RoundKind, RoundStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
-from ..form_errors import show_error
+from ..form_errors import flash_error, show_error
 from ..storage import ALLOWED_TYPES, storage
 from ..types import utcnow
 from .models import Assignment, CallJudge, ScoreSheet, SheetStatus
@@ -230,7 +230,7 @@ def score_sheet(round_id: int, application_id: int):
                 abort(404)
             except DomainError as exc:
                 db.session.rollback()
-                flash(_(exc.message), "error")
+                flash_error(exc)
                 return redirect(here)
             else:
                 if not submit:

@@ -7,18 +7,19 @@ judging after an upheld objection) shows that it was withdrawn and the answered 
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from ..i18n import N_
 from ..accounts.permissions import access, acting_user
 from ..calls.models import Call, CallStatus
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db, limiter
-from ..form_errors import attach_error
-from ..judging import awards as award_service, notice as notice_service
+from ..form_errors import attach_error, flash_error
+from ..i18n import N_
+from ..judging import awards as award_service
+from ..judging import notice as notice_service
 from ..judging.models import PublicNotice
 from .views import bp
 
@@ -94,7 +95,7 @@ def lodge_objection(call_id: int):
         return _render(call, notice, form, status=400)
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
         return redirect(url_for("public.results", call_id=call.id))
     flash(_("异议已提交。主办方答复后将在本页面公开。"), "success")
     return redirect(url_for("public.results", call_id=call.id, _anchor="objections"))
@@ -111,7 +112,7 @@ def vote(call_id: int):
         notice_service.cast_vote(acting_user(), notice, int(raw))
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "error")
+        flash_error(exc)
     else:
         flash(_("投票成功，感谢您的参与。"), "success")
     return redirect(url_for("public.results", call_id=call.id, _anchor="vote"))
