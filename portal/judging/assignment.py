@@ -24,7 +24,7 @@ from ..extensions import db
 from ..types import to_local, utcnow
 from .judges import NeedsConfirmation, sheet_record
 from .models import Assignment, CallJudge, RoundEntry, ScoreSheet, SheetStatus
-from .services import conflicted_org_ids
+from .services import conflicted_org_ids, is_conflicted, lock_row
 
 REMIND_WITHIN = timedelta(hours=48)  # cron reminds in rounds closing within this
 REMIND_AGAIN_AFTER = timedelta(hours=20)
@@ -98,11 +98,6 @@ def _require_not_locked(round_: Round) -> None:
         raise DomainError("本轮已锁定，分配不能再修改。")
 
 
-def _lock_round(round_: Round) -> None:
-    """Serialize assignment changes of one round (PostgreSQL row lock; SQLite serializes anyway)."""
-    db.session.execute(sa.select(Round.id).where(Round.id == round_.id).with_for_update())
-
-
 def round_judge_ids(round_: Round) -> list[int]:
     """The call's judges that have an account, by id."""
     return sorted(db.session.scalars(
@@ -124,8 +119,8 @@ def auto_assign(actor: User, round_: Round, link: str | None = None) -> Plan:
     """Fill every entry of the round up to judges_per_application; returns the plan, whose
     `unassigned` lists the applications still short of judges and why."""
     _require_committee(actor, round_)
+    lock_row(round_, "status")
     _require_not_locked(round_)
-    _lock_round(round_)
     applications = [tuple(row) for row in db.session.execute(
         sa.select(RoundEntry.application_id, Application.organization_id)
         .join(Application, Application.id == RoundEntry.application_id)
@@ -155,15 +150,15 @@ def auto_assign(actor: User, round_: Round, link: str | None = None) -> Plan:
 def assign(actor: User, round_: Round, application: Application, judge: User, link: str | None = None) -> Assignment:
     """Assign one judge to one application by hand."""
     _require_committee(actor, round_)
+    lock_row(round_, "status")
     _require_not_locked(round_)
     if db.session.scalar(sa.select(RoundEntry.id).where(
         RoundEntry.round_id == round_.id, RoundEntry.application_id == application.id)) is None:
         raise DomainError("该项目不在本轮评审中。", field="application_id")
     if judge.id not in round_judge_ids(round_):
         raise DomainError("请选择本征集的评委。", field="judge_id")
-    if application.organization_id in conflicted_org_ids([judge.id])[judge.id]:
+    if is_conflicted(judge, application.organization_id):
         raise DomainError(f"{judge.display_name} 与申报组织存在回避关系，不能分配。", field="judge_id")
-    _lock_round(round_)
     if db.session.scalar(sa.select(Assignment.id).where(
         Assignment.round_id == round_.id, Assignment.application_id == application.id,
         Assignment.judge_id == judge.id)) is not None:

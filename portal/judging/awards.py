@@ -27,13 +27,12 @@ from ..extensions import db
 from ..i18n import N_
 from ..types import format_money, format_wan
 from .models import Award, RoundEntry
-from .services import can_manage_judging
+from .services import can_manage_judging, lock_row
 
 
 def lock_call(call: Call) -> None:
-    """Serialize state changes of one call (SELECT … FOR UPDATE on PostgreSQL) and re-read its status."""
-    db.session.execute(sa.select(Call.id).where(Call.id == call.id).with_for_update())
-    db.session.refresh(call, ["status"])
+    """Serialize state changes of one call and re-read its status."""
+    lock_row(call, "status")
 
 
 def last_round(call: Call) -> Round | None:

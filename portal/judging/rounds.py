@@ -17,12 +17,7 @@ from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..types import quantize, utcnow
 from .models import Assignment, RoundEntry, ScoreSheet, SheetStatus
-from .services import can_manage_judging
-
-
-def _lock(model, row_id: int) -> None:
-    """Serialize concurrent transitions of one row (SELECT … FOR UPDATE on PostgreSQL)."""
-    db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
+from .services import can_manage_judging, lock_row
 
 
 def _count(query) -> int:
@@ -33,8 +28,7 @@ def start_judging(actor, call: Call) -> int:
     """CLOSED → JUDGING; returns the number of applications entered in round 1."""
     if not can_manage_judging(actor, call):
         raise PermissionDenied("您不是该征集主办方的成员。")
-    _lock(Call, call.id)
-    db.session.refresh(call)
+    lock_row(call)
     call.status.check_transition(CallStatus.JUDGING)
     first = call.rounds[0] if call.rounds else None
     if first is None:
@@ -70,8 +64,7 @@ def open_round(actor, round_: Round, now=None) -> Round:
     call = round_.call
     if not can_manage_judging(actor, call):
         raise PermissionDenied("您不是该征集主办方的成员。")
-    _lock(Round, round_.id)
-    db.session.refresh(round_)
+    lock_row(round_)
     round_.status.check_transition(RoundStatus.OPEN)
     if call.status != CallStatus.JUDGING:
         raise DomainError("征集尚未进入评审阶段（请先开始评审）。")

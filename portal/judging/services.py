@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from ..accounts.models import Membership, User
-from ..accounts.permissions import can_manage_call, is_member
+from ..accounts.permissions import can_manage_call
 from ..calls.models import Call, Round
 from ..extensions import db
 from .models import Assignment, CallJudge, Conflict, RoundEntry
@@ -14,7 +14,7 @@ from .models import Assignment, CallJudge, Conflict, RoundEntry
 
 def can_manage_judging(user: User | None, call: Call) -> bool:
     """Set up rounds, assign judges, see every sheet and result: the call's committee."""
-    return user is not None and can_manage_call(user, call)
+    return can_manage_call(user, call)
 
 
 def is_call_judge(user: User | None, call: Call | int) -> bool:
@@ -43,6 +43,14 @@ def can_view_entry(user: User | None, round_: Round, application_id: int) -> boo
     return can_manage_judging(user, round_.call) or is_assigned(user, round_.id, application_id)
 
 
+def lock_row(obj, *fields: str) -> None:
+    """Serialize concurrent changes of one row — SELECT … FOR UPDATE on PostgreSQL (SQLite serializes
+    writers anyway) — and re-read `fields` of it (all of them when none are named)."""
+    model = type(obj)
+    db.session.execute(sa.select(model.id).where(model.id == obj.id).with_for_update())
+    db.session.refresh(obj, list(fields) or None)
+
+
 def conflicted_org_ids(judge_ids: list[int]) -> dict[int, set[int]]:
     """Organizations each judge must not judge: declared conflicts plus the judge's own memberships."""
     result: dict[int, set[int]] = {judge_id: set() for judge_id in judge_ids}
@@ -60,7 +68,8 @@ def conflicted_org_ids(judge_ids: list[int]) -> dict[int, set[int]]:
 
 
 def is_conflicted(judge: User, organization_id: int) -> bool:
-    return is_member(judge, organization_id) or organization_id in conflicted_org_ids([judge.id])[judge.id]
+    """Declared, or a member of it (conflicted_org_ids has both)."""
+    return organization_id in conflicted_org_ids([judge.id])[judge.id]
 
 
 def get_round_or_404(round_id: int) -> Round:
