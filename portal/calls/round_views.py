@@ -15,16 +15,10 @@ from ..form_errors import flash_error, show_error
 from . import rounds
 from .models import Call, Round
 from .round_forms import CopyRubricForm, RoundForm, TokenForm, parse_rows
-from .views import bp
+from .views import bp, managed_call
 
 CRITERION_FIELDS = ("name", "guidance", "max_score", "weight")
 TIER_FIELDS = ("name", "places", "amount")
-
-
-def _managed_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_call(acting_user(), call))
-    return call
 
 
 def _managed_round(round_id: int) -> Round:
@@ -40,7 +34,7 @@ def _setup_url(call: Call) -> str:
 @bp.route("/<int:call_id>/judging-setup")
 @access("committee")
 def judging_setup(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call(call_id)
     return render_template(
         "calls/rounds.html", call=call, rows=rounds.setup_rows(call), totals=rounds.tier_totals(call),
         rule_text=rounds.rule_text,
@@ -55,7 +49,7 @@ def _round_page(form: RoundForm, call: Call, round_: Round | None):
 @bp.route("/<int:call_id>/rounds/new", methods=["GET", "POST"])
 @access("committee")
 def round_new(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call(call_id)
     form = RoundForm()
     if form.validate_on_submit():
         try:
@@ -185,7 +179,7 @@ def _tier_rows(call: Call) -> list[dict]:
 @bp.route("/<int:call_id>/award-tiers", methods=["GET", "POST"])
 @access("committee")
 def award_tiers(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call(call_id)
     rows, errors, status = _tier_rows(call), {}, 200
     if request.method == "POST":
         rows = parse_rows(request.form, "tiers", TIER_FIELDS, flags=("is_popularity",))

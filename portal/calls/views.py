@@ -83,7 +83,8 @@ def _call_form(call: Call | None = None) -> CallForm:
     return form
 
 
-def _managed_call(call_id: int) -> Call:
+def managed_call(call_id: int) -> Call:
+    """The call of the URL, 404 when missing and 403 unless the user's committee runs it."""
     call = db.get_or_404(Call, call_id)
     require(can_manage_call(acting_user(), call))
     return call
@@ -110,7 +111,7 @@ def new():
 @bp.route("/<int:call_id>/edit", methods=["GET", "POST"])
 @access("committee")
 def edit(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call(call_id)
     if request.method == "GET" and call.status.value != "draft":
         flash(_("已发布的征集不能再修改；可以延长截止时间。"), "info")
     form = _call_form(call)
@@ -133,7 +134,7 @@ def close(call_id: int):
 
 
 def _transition(call_id: int, service, message: str):
-    call = _managed_call(call_id)
+    call = managed_call(call_id)
     try:
         service(acting_user(), call)
         flash(message, "success")
@@ -146,7 +147,7 @@ def _transition(call_id: int, service, message: str):
 @bp.route("/<int:call_id>/deadline", methods=["POST"])
 @access("committee")
 def extend(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call(call_id)
     form = DeadlineForm()
     if not form.validate_on_submit():
         flash(_("请选择有效的截止时间。"), "error")

@@ -20,7 +20,7 @@ from ..types import local_to_utc, to_local, utcnow
 from . import awards as award_service
 from . import notice as notice_service
 from .models import Objection, ObjectionStatus
-from .services import can_manage_judging
+from .services import can_manage_judging, managed_call_or_404
 from .views import bp
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -45,12 +45,6 @@ class AnswerForm(FlaskForm):
     reply = TextAreaField(_l("答复内容（将在公示页面公开）"),
                           validators=[DataRequired(_l("请填写答复内容。")),
                                       Length(max=notice_service.REPLY_MAX, message=_l("答复过长。"))])
-
-
-def _managed_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_judging(acting_user(), call))
-    return call
 
 
 def _default_publish_form() -> PublishForm:
@@ -105,7 +99,7 @@ def _parse_pairs(call: Call) -> list[tuple[int, int]]:
 @bp.route("/calls/<int:call_id>/awards", methods=["GET", "POST"])
 @access("committee")
 def awards(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call_or_404(call_id)
     if request.method == "GET":
         return _render_awards(call)
     form = AwardsForm()
@@ -136,7 +130,7 @@ def _int_choice(choice: dict[int, list[str]]) -> dict[int, list[int]]:
 @bp.route("/calls/<int:call_id>/publish", methods=["POST"])
 @access("committee")
 def publish(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call_or_404(call_id)
     form = PublishForm()
     if not form.validate():
         return _render_awards(call, publish_form=form, status=400)
@@ -174,7 +168,7 @@ def _render_objections(call: Call, forms=None, status=200):
 @bp.route("/calls/<int:call_id>/objections")
 @access("committee")
 def objections(call_id: int):
-    return _render_objections(_managed_call(call_id))
+    return _render_objections(managed_call_or_404(call_id))
 
 
 @bp.route("/objections/<int:objection_id>/answer", methods=["POST"])
@@ -201,7 +195,7 @@ def answer_objection(objection_id: int):
 
 
 def _transition(call_id: int, service, done: str, target: str):
-    call = _managed_call(call_id)
+    call = managed_call_or_404(call_id)
     try:
         service(acting_user(), call)
     except PermissionDenied:

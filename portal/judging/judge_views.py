@@ -14,7 +14,7 @@ from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..accounts.models import User
-from ..accounts.permissions import access, acting_user, require
+from ..accounts.permissions import access, acting_user
 from ..applications.models import Application
 from ..calls.models import Call, RoundStatus
 from ..errors import DomainError, PermissionDenied
@@ -24,7 +24,7 @@ from ..request_args import int_arg
 from . import assignment as assigning
 from . import judges as judging
 from .models import Assignment, CallJudge, Conflict
-from .services import can_manage_judging, get_round_or_404
+from .services import managed_call_or_404, managed_round_or_404
 from .views import bp
 
 
@@ -44,18 +44,6 @@ class ConflictForm(FlaskForm):
 
 def _int_field(name: str) -> int | None:
     return int_arg(name, request.form)
-
-
-def _managed_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_judging(acting_user(), call))
-    return call
-
-
-def _managed_round(round_id: int):
-    round_ = get_round_or_404(round_id)
-    require(can_manage_judging(acting_user(), round_.call))
-    return round_
 
 
 def _home_link() -> str:
@@ -87,13 +75,13 @@ def _render_judges(call: Call, form: InviteJudgeForm | None = None, status: int 
 @bp.route("/calls/<int:call_id>/judges")
 @access("committee")
 def call_judges(call_id: int):
-    return _render_judges(_managed_call(call_id))
+    return _render_judges(managed_call_or_404(call_id))
 
 
 @bp.route("/calls/<int:call_id>/judges/invite", methods=["POST"])
 @access("committee")
 def judge_invite(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call_or_404(call_id)
     form = InviteJudgeForm()
     if not form.validate():
         return _render_judges(call, form, 400)
@@ -117,7 +105,7 @@ def judge_invite(call_id: int):
 @bp.route("/calls/<int:call_id>/judges/remove", methods=["POST"])
 @access("committee")
 def judge_remove(call_id: int):
-    call = _managed_call(call_id)
+    call = managed_call_or_404(call_id)
     call_judge_id = _int_field("call_judge_id")
     call_judge = db.session.get(CallJudge, call_judge_id) if call_judge_id else None
     if call_judge is None or call_judge.call_id != call.id:
@@ -157,7 +145,7 @@ def _render_assignment(round_, plan=None, status: int = 200):
 @bp.route("/rounds/<int:round_id>/assignment")
 @access("committee")
 def round_assignment(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     judging.bind_call_judges(round_.call)
     return _render_assignment(round_)
 
@@ -165,7 +153,7 @@ def round_assignment(round_id: int):
 @bp.route("/rounds/<int:round_id>/assignment/auto", methods=["POST"])
 @access("committee")
 def assignment_auto(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     try:
         plan = assigning.auto_assign(acting_user(), round_, link=_round_link(round_))
     except DomainError as exc:
@@ -181,7 +169,7 @@ def assignment_auto(round_id: int):
 @bp.route("/rounds/<int:round_id>/assignment/add", methods=["POST"])
 @access("committee")
 def assignment_add(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     application_id, judge_id = _int_field("application_id"), _int_field("judge_id")
     application = db.session.get(Application, application_id) if application_id else None
     judge = db.session.get(User, judge_id) if judge_id else None
@@ -203,7 +191,7 @@ def assignment_add(round_id: int):
 @access("committee")
 def assignment_remove(assignment_id: int):
     assignment = db.get_or_404(Assignment, assignment_id)
-    round_ = _managed_round(assignment.round_id)
+    round_ = managed_round_or_404(assignment.round_id)
     back = url_for("judging.round_assignment", round_id=round_.id) + f"#entry-{assignment.application_id}"
     judge_name = assignment.judge.display_name
     try:
@@ -229,7 +217,7 @@ def assignment_remove(assignment_id: int):
 @bp.route("/rounds/<int:round_id>/assignment/remind", methods=["POST"])
 @access("committee")
 def assignment_remind(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     try:
         count = assigning.remind_unfinished(acting_user(), round_, link=_round_link(round_))
     except DomainError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..accounts.permissions import access, acting_user, require
+from ..accounts.permissions import access, acting_user
 from ..calls.models import Round, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
@@ -16,7 +16,7 @@ from ..pagination import PageNumbers
 from ..request_args import int_arg, page_arg
 from . import advancement, export
 from .aggregation import money2
-from .services import can_manage_judging, get_round_or_404
+from .services import managed_round_or_404
 from .views import bp
 
 PER_PAGE = 100  # the ranking is computed over every application and shown a page at a time
@@ -38,12 +38,6 @@ def _page_of(rows: list) -> RowsPage:
     return page
 
 
-def _managed_round(round_id: int) -> Round:
-    round_ = get_round_or_404(round_id)
-    require(can_manage_judging(acting_user(), round_.call))
-    return round_
-
-
 def _round_results(round_: Round, **kw):
     from .results import round_results  # RESULTS-CORE's module (judging-contracts.md)
 
@@ -57,7 +51,7 @@ def _sd_text(round_: Round) -> str:
 @bp.route("/rounds/<int:round_id>/results")
 @access("committee")
 def results(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     outcome = _round_results(round_)
     page = _page_of(outcome.rows)
     proposed = advancement.proposed_advancers(outcome)
@@ -84,7 +78,7 @@ def results(round_id: int):
 @bp.route("/rounds/<int:round_id>/results/what-if")
 @access("committee")
 def results_what_if(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     from .results import what_if_without
 
     judge_id = int_arg("without")
@@ -103,7 +97,7 @@ def results_what_if(round_id: int):
 @bp.route("/rounds/<int:round_id>/results.xlsx")
 @access("committee")
 def results_export(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     body = export.round_workbook(round_)
     response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Content-Disposition"] = export.content_disposition(
@@ -128,7 +122,7 @@ def _run(service, round_: Round, *args):
 @bp.route("/rounds/<int:round_id>/lock", methods=["POST"])
 @access("committee")
 def results_lock(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     _result, ok = _run(advancement.lock_round, round_)
     if ok:
         flash(_("“%(name)s”已锁定，评分不能再修改，排名已记录。", name=round_.name), "success")
@@ -138,7 +132,7 @@ def results_lock(round_id: int):
 @bp.route("/rounds/<int:round_id>/advance", methods=["POST"])
 @access("committee")
 def results_advance(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     ids = [raw for raw in request.form.getlist("application_id") if raw.strip()]
     if request.form.get("include_elsewhere") == "1":
         ids += [raw for raw in request.form.get("elsewhere", "").split(",") if raw.strip()]

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from ..accounts.models import Membership, User
-from ..accounts.permissions import can_manage_call
+from ..accounts.permissions import acting_user, can_manage_call, require
 from ..calls.models import Call, Round
 from ..extensions import db
 from .models import Assignment, CallJudge, Conflict, RoundEntry
@@ -76,6 +76,22 @@ def get_round_or_404(round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         abort(404)
+    return round_
+
+
+def managed_call_or_404(call_id: int) -> Call:
+    """For the committee's views: the call of the URL (404), which the user's committee runs (403)."""
+    call = db.session.get(Call, call_id)
+    if call is None:
+        abort(404)
+    require(can_manage_judging(acting_user(), call))
+    return call
+
+
+def managed_round_or_404(round_id: int) -> Round:
+    """For the committee's views: the round of the URL (404), of a call the user's committee runs (403)."""
+    round_ = get_round_or_404(round_id)
+    require(can_manage_judging(acting_user(), round_.call))
     return round_
 
 
