@@ -22,6 +22,7 @@ from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..types import utcnow
 from .models import RoundEntry
+from .results import round_results
 from .services import can_manage_judging
 
 
@@ -48,17 +49,11 @@ def _check_manager(actor: User, round_: Round) -> None:
         raise PermissionDenied("只有本次征集的主办方可以操作评审结果。")
 
 
-def _ranking(round_: Round):
-    from .results import round_results  # RESULTS-CORE's module (judging-contracts.md)
-
-    return round_results(round_)
-
-
 def lock_round(actor: User, round_: Round) -> None:
     """Lock the round (评分中 → 已锁定): no score may change afterwards; the ranking is kept in the log."""
     _check_manager(actor, round_)
     round_.status.check_transition(RoundStatus.LOCKED)
-    results = _ranking(round_)
+    results = round_results(round_)
     ranking = [
         {"application_id": row.application_id, "aggregate": row.aggregate, "rank": row.rank}
         for row in results.rows
@@ -111,7 +106,7 @@ def advance(actor: User, round_: Round, application_ids) -> int:
     if missing:
         raise DomainError(f"有 {len(missing)} 个所选项目不在本轮中，请刷新页面后重新选择。")
 
-    order = {row.application_id: index for index, row in enumerate(_ranking(round_).rows)}
+    order = {row.application_id: index for index, row in enumerate(round_results(round_).rows)}
     ids.sort(key=lambda app_id: (order.get(app_id, len(order)), app_id))
     present = dict(db.session.execute(
         sa.select(RoundEntry.application_id, RoundEntry.position).where(RoundEntry.round_id == target.id)

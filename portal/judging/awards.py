@@ -27,6 +27,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..types import format_money, format_wan
 from .models import Award, RoundEntry
+from .results import round_results
 from .services import can_manage_judging, lock_row
 
 
@@ -43,8 +44,6 @@ def _last_round_results(call: Call):
     round_ = last_round(call)
     if round_ is None:
         return None
-    from .results import round_results  # RESULTS-CORE's module (judging-contracts.md)
-
     return round_results(round_)
 
 

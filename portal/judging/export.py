@@ -20,6 +20,7 @@ from ..extensions import db
 from ..types import to_local
 from .aggregation import money2
 from .models import Assignment, ScoreSheet, SheetStatus
+from .results import round_results
 
 SUMMARY_TITLE = "评分汇总表"
 NUMBER_FORMAT = "0.00"
@@ -159,12 +160,9 @@ def _local(moment):
     return local.replace(tzinfo=None) if local else None
 
 
-def round_workbook(round_: Round, results=None) -> bytes:
+def round_workbook(round_: Round) -> bytes:
     """The .xlsx bytes: 评分汇总表 first, then one sheet per judge of the round."""
-    if results is None:
-        from .results import round_results  # RESULTS-CORE's module (judging-contracts.md)
-
-        results = round_results(round_)
+    results = round_results(round_)
     book = Workbook(write_only=True)
     used = {SUMMARY_TITLE.lower()}
     _write_summary(book, results)

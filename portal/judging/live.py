@@ -11,8 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
@@ -23,6 +23,7 @@ from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..i18n import N_
 from ..types import utcnow
+from . import aggregation
 from .models import Assignment, LiveStage, RoundEntry, Score, ScoreSheet, SheetStatus
 from .scoring import TWO_PLACES, sheet_totals_query
 from .services import can_manage_judging
@@ -145,8 +146,6 @@ def _money(value: Decimal | None) -> str | None:
 
 def project_result(round_: Round, totals: dict[int, Decimal], names: dict[int, str]) -> dict:
     """The aggregate of one project's submitted totals, and which sheets the trimming dropped."""
-    from . import aggregation  # RESULTS-CORE's pure functions (imported late: written in parallel)
-
     values = [totals[judge_id] for judge_id in sorted(totals)]
     dropped: list[int] = []
     if round_.aggregation == Aggregation.MEAN:

@@ -361,10 +361,10 @@ def _version(round_: Round) -> tuple:
 
 def what_if_without(round_: Round, judge_id: int) -> list[RankChange]:
     """What the ranking would be without one judge's sheets: the applications whose rank or
-    aggregate would change, in their new rank order (unranked last). Loads the data once."""
-    data = _load(round_)
-    before = _compute(round_, data, None).by_application
-    after = _compute(round_, data, judge_id).rows
+    aggregate would change, in their new rank order (unranked last). Both rankings come through
+    round_results, so the full one is usually the results page's, already computed."""
+    before = round_results(round_).by_application
+    after = round_results(round_, without_judge_id=judge_id).rows
     changes = []
     for row in after:
         old = before[row.application_id]

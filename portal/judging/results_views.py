@@ -16,6 +16,7 @@ from ..pagination import PageNumbers
 from ..request_args import int_arg, page_arg
 from . import advancement, export
 from .aggregation import money2
+from .results import round_results, what_if_without
 from .services import managed_round_or_404
 from .views import bp
 
@@ -38,12 +39,6 @@ def _page_of(rows: list) -> RowsPage:
     return page
 
 
-def _round_results(round_: Round, **kw):
-    from .results import round_results  # RESULTS-CORE's module (judging-contracts.md)
-
-    return round_results(round_, **kw)
-
-
 def _sd_text(round_: Round) -> str:
     return f"{round_.outlier_sd.normalize():f}"
 
@@ -52,7 +47,7 @@ def _sd_text(round_: Round) -> str:
 @access("committee")
 def results(round_id: int):
     round_ = managed_round_or_404(round_id)
-    outcome = _round_results(round_)
+    outcome = round_results(round_)
     page = _page_of(outcome.rows)
     proposed = advancement.proposed_advancers(outcome)
     on_page = {row.application_id for row in page.rows}
@@ -79,10 +74,8 @@ def results(round_id: int):
 @access("committee")
 def results_what_if(round_id: int):
     round_ = managed_round_or_404(round_id)
-    from .results import what_if_without
-
     judge_id = int_arg("without")
-    judges = {judge.judge_id: judge for judge in _round_results(round_).judges}
+    judges = {judge.judge_id: judge for judge in round_results(round_).judges}
     if judge_id not in judges:
         flash(_("请选择要去掉的评委。"), "warning")
         return redirect(url_for("judging.results", round_id=round_id))

@@ -7,13 +7,13 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from ..i18n import N_
 from ..accounts.models import User
 from ..applications.models import Application
 from ..audit import record
 from ..calls.models import Criterion, Round, RoundStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import N_
 from ..types import utcnow
 from .models import Assignment, Score, ScoreSheet, SheetStatus
 from .services import is_assigned
