@@ -44,6 +44,7 @@ from .scoring import (
     sheet_for,
     sheet_total,
 )
+from .judges import bind_pending_judges
 from .services import (
     can_view_entry,
     get_entry_or_404,
@@ -57,17 +58,6 @@ SHOWN_ROUND_STATES = (RoundStatus.OPEN, RoundStatus.LOCKED)
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-def _bind_pending_judges(user) -> None:
-    """Link invitations sent to this judge's email before they had an account (JUDGES' service)."""
-    try:
-        from . import judges
-    except ImportError:
-        return
-    bind = getattr(judges, "bind_pending_judges", None)
-    if bind is not None:
-        bind(user)
-
 
 def _strip_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
@@ -121,7 +111,7 @@ def neutral_attachment_name(index: int, attachment: Attachment) -> str:
 @access("judge")
 def judge_home():
     user = acting_user()
-    _bind_pending_judges(user)
+    bind_pending_judges(user)  # invitations sent to this email before the account existed
     invitations = list(db.session.scalars(
         sa.select(CallJudge).options(joinedload(CallJudge.call))
         .where(CallJudge.user_id == user.id).order_by(CallJudge.invited_at.desc(), CallJudge.id.desc())
@@ -238,9 +228,9 @@ def score_sheet(round_id: int, application_id: int):
                     return redirect(here)
                 flash(_("评分已提交。截止前仍可修改。"), "success")
                 return redirect(_next_unsubmitted(user, round_, application.id))
-    else:
-        form = form_class(formdata=None, data=_initial(sheet_for(user, round_, application), criteria))
-    sheet = sheet_for(user, round_, application)
+    sheet = sheet_for(user, round_, application)  # after a refused POST: as before it (rolled back)
+    if request.method != "POST":
+        form = form_class(formdata=None, data=_initial(sheet, criteria))
     return render_template(
         "judging/score_sheet.html", round_=round_, application=application, sheet=sheet, form=form,
         criteria=criteria, field_name=field_name, notice=scoring_notice(round_), comment_max=COMMENT_MAX,
