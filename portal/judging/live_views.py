@@ -9,10 +9,11 @@ from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Round, RoundKind
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..request_args import int_arg
 from . import live
 from .models import RoundEntry
 from .scoring import field_name, save_sheet
-from .services import can_manage_judging, get_round_or_404
+from .services import can_manage_judging, get_entry_or_404, get_round_or_404
 from .views import bp
 
 CONTROLS = {"next": live.next_entry, "previous": live.previous_entry, "restart": live.restart_timer}
@@ -96,8 +97,8 @@ def _run_control(round_: Round, control):
 def live_start(round_id: int):
     round_ = _pitch_round_or_404(round_id)
     require(can_manage_judging(acting_user(), round_.call))
-    entry_id = request.form.get("entry_id", "")
-    entry = db.session.get(RoundEntry, int(entry_id)) if entry_id.isdigit() and len(entry_id) < 10 else None
+    entry_id = int_arg("entry_id", request.form)
+    entry = db.session.get(RoundEntry, entry_id) if entry_id else None
     if entry is None or entry.round_id != round_.id:
         return _control_answer(round_, _("请从路演顺序中选择项目。"))
     return _run_control(round_, lambda: live.start_stage(acting_user(), round_, entry))
@@ -108,11 +109,7 @@ def live_start(round_id: int):
 def live_sheet(round_id: int, application_id: int):
     """A judge's sheet from the phone page: JSON in and out (the page never reloads)."""
     round_ = _pitch_round_or_404(round_id)
-    entry = db.session.scalar(
-        db.select(RoundEntry).where(RoundEntry.round_id == round_.id, RoundEntry.application_id == application_id)
-    )
-    if entry is None:
-        abort(404)
+    entry = get_entry_or_404(round_, application_id)
     values = {c.id: request.form.get(field_name(c), "")[:40] for c in round_.criteria}
     submit = request.form.get("action") == "submit"
     try:

@@ -21,6 +21,7 @@ from ..i18n import N_
 from ..judging import awards as award_service
 from ..judging import notice as notice_service
 from ..judging.models import PublicNotice
+from ..request_args import int_arg
 from .views import bp
 
 OBJECTION_LIMIT = "5 per hour"
@@ -55,12 +56,11 @@ def _render(call: Call, notice: PublicNotice, form: ObjectionForm | None = None,
     withdrawn = call.status == CallStatus.JUDGING
     summary = award_service.award_summary(call)
     vote_apps = []
-    if notice.vote_enabled and not withdrawn:
-        votable = notice_service.votable_ids(notice)
-        vote_apps = sorted({a.application_id: a.application for a in summary.awards if a.application_id in votable}.values(),
+    if notice.vote_enabled and not withdrawn:  # what notice.votable_ids allows: the awarded, then the last round
+        vote_apps = sorted({a.application_id: a.application for a in summary.awards}.values(),
                            key=lambda app: app.reference or "")
         listed = {app.id for app in vote_apps}
-        vote_apps += [app for app in award_service.candidates(call) if app.id in votable and app.id not in listed]
+        vote_apps += [app for app in award_service.candidates(call) if app.id not in listed]
     return render_template(
         "public/results.html", call=call, notice=notice, withdrawn=withdrawn, final=call.status == CallStatus.FINAL,
         summary=summary, open=notice_service.is_open(notice), form=form or _objection_form(summary),
@@ -86,7 +86,7 @@ def lodge_objection(call_id: int):
         flash(_("表单已过期，请刷新页面后重新提交。"), "error")
         return redirect(url_for("public.results", call_id=call.id))
     raw = (form.application_id.data or "").strip()
-    application_id = int(raw) if raw.isdigit() and len(raw) < 12 else (None if not raw else -1)
+    application_id = int_arg("application_id", request.form) or (-1 if raw else None)  # junk: a field error
     try:
         notice_service.lodge_objection(notice, form.name.data, form.contact.data, form.body.data, application_id)
     except ValidationFailed as exc:
@@ -105,11 +105,11 @@ def lodge_objection(call_id: int):
 @access("user")
 def vote(call_id: int):
     call, notice = _published_notice(call_id)
-    raw = (request.form.get("application_id") or "").strip()
+    application_id = int_arg("application_id", request.form)
     try:
-        if not raw.isdigit() or len(raw) > 11:
+        if application_id is None:
             raise DomainError(N_("请选择要投票的项目。"))
-        notice_service.cast_vote(acting_user(), notice, int(raw))
+        notice_service.cast_vote(acting_user(), notice, application_id)
     except DomainError as exc:
         db.session.rollback()
         flash_error(exc)
