@@ -26,6 +26,15 @@ ZERO = Decimal("0")
 SheetTotal = tuple[Hashable, Hashable, Decimal]
 
 
+FOUR_PLACES = Decimal("0.0001")
+
+
+def exact_total(value) -> Decimal:
+    """A sheet total as the database sums it: Σ score (2 places) × weight (2 places) is exact at four
+    places (SQLite sums in floating point, so its result is rounded back to them)."""
+    return Decimal(value if value is not None else 0).quantize(FOUR_PLACES)
+
+
 def money2(value: Decimal | None) -> Decimal | None:
     """Round for display: two places, half up (82.505 → 82.51)."""
     return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
@@ -55,9 +64,23 @@ def trimmed_mean(values: Sequence[Decimal], min_sheets: int) -> Decimal | None:
     """去掉一个最高分和一个最低分: drop ONE highest and ONE lowest total when there are at least
     `min_sheets` of them (a round's trim_min_sheets, at least 3), else the plain mean."""
     values = sorted(values)
-    if len(values) >= max(min_sheets, 3):
+    if trims(len(values), min_sheets):
         values = values[1:-1]
     return mean(values)
+
+
+def trims(count: int, min_sheets: int) -> bool:
+    """Whether the trimmed mean drops sheets: from `min_sheets` of them on, and never below 3."""
+    return count >= max(min_sheets, 3)
+
+
+def trimmed_out(totals: Mapping[Hashable, Decimal], min_sheets: int) -> list:
+    """The keys (judges) of the two sheets trimmed_mean leaves out — the lowest, then the highest,
+    equal totals ordered by key — or [] when it drops none."""
+    if not trims(len(totals), min_sheets):
+        return []
+    ranked = sorted(totals, key=lambda key: (totals[key], key))
+    return [ranked[0], ranked[-1]]
 
 
 def spread(values: Sequence[Decimal]) -> Decimal | None:

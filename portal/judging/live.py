@@ -25,7 +25,7 @@ from ..i18n import N_
 from ..types import utcnow
 from . import aggregation
 from .models import Assignment, LiveStage, RoundEntry, Score, ScoreSheet, SheetStatus
-from .scoring import TWO_PLACES, sheet_totals_query
+from .scoring import sheet_totals_query
 from .services import can_manage_judging
 
 # Shown on the stage screen and the judges' phones: translated with gettext as the state is built.
@@ -141,7 +141,7 @@ def _entry_dict(entry: RoundEntry, number: int, blind: bool) -> dict:
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(TWO_PLACES))
+    return None if value is None else str(aggregation.money2(value))
 
 
 def project_result(round_: Round, totals: dict[int, Decimal], names: dict[int, str]) -> dict:
@@ -152,11 +152,9 @@ def project_result(round_: Round, totals: dict[int, Decimal], names: dict[int, s
         aggregate, method = aggregation.mean(values), Aggregation.MEAN.label
     else:  # TRIMMED (ZSCORE needs the whole round; live, the trimmed mean is shown)
         aggregate, method = aggregation.trimmed_mean(values, round_.trim_min_sheets), Aggregation.TRIMMED.label
-        if len(values) >= max(round_.trim_min_sheets, 3):  # the same rule as trimmed_mean
-            ranked = sorted(totals, key=lambda judge_id: (totals[judge_id], judge_id))
-            dropped = [ranked[0], ranked[-1]]
+        dropped = aggregation.trimmed_out(totals, round_.trim_min_sheets)
     return {
-        "aggregate": _money(aggregation.money2(aggregate)), "method": method, "dropped": dropped,
+        "aggregate": _money(aggregate), "method": method, "dropped": dropped,
         "sheets": [{"judge_id": judge_id, "name": names.get(judge_id, ""), "total": _money(totals[judge_id]),
                     "dropped": judge_id in dropped}
                    for judge_id in sorted(totals, key=lambda j: (-totals[j], j))],
@@ -220,7 +218,7 @@ def _committee_part(round_, order, assignments, current_entry, number_of) -> dic
     }
     totals: dict[int, dict[int, Decimal]] = {}
     for _, app_id, judge_id, total in db.session.execute(sheet_totals_query(round_.id)):
-        totals.setdefault(app_id, {})[judge_id] = Decimal(total).quantize(TWO_PLACES)
+        totals.setdefault(app_id, {})[judge_id] = aggregation.exact_total(total)
 
     def progress(app_id: int) -> tuple[list[dict], bool]:
         judges = []

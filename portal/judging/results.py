@@ -32,7 +32,6 @@ from ..i18n import N_
 from . import aggregation as agg
 from .models import Assignment, RoundEntry, Score, ScoreSheet, SheetStatus
 
-FOUR_PLACES = Decimal("0.0001")  # a score (2 places) × a weight (2 places) is exact at 4
 
 
 @dataclass(slots=True)
@@ -195,7 +194,7 @@ def _compute(round_: Round, data: _Data, without: int | None) -> RoundResults:
         values = row[7:]
         by_criterion = dict(zip(ids, values)) if None not in values else {
             key: value for key, value in zip(ids, values) if value is not None}
-        total = Decimal(total if total is not None else 0).quantize(FOUR_PLACES)
+        total = agg.exact_total(total)
         if finished is not None:
             if started is not None:
                 minutes[judge_id].append((finished - started).total_seconds() / 60)
@@ -252,9 +251,9 @@ def _aggregate(round_: Round, sheets: list[SheetResult], zscore: Decimal | None)
         return zscore
     totals = [sheet.total for sheet in sheets]
     if round_.aggregation == Aggregation.TRIMMED:
-        if len(sheets) >= max(round_.trim_min_sheets, 3):
-            ordered = sorted(sheets, key=lambda sheet: (sheet.total, sheet.judge_id))
-            ordered[0].dropped = ordered[-1].dropped = True
+        out = agg.trimmed_out({sheet.judge_id: sheet.total for sheet in sheets}, round_.trim_min_sheets)
+        for sheet in sheets:
+            sheet.dropped = sheet.judge_id in out
         return agg.money2(agg.trimmed_mean(totals, round_.trim_min_sheets))
     return agg.money2(agg.mean(totals))
 

@@ -15,11 +15,11 @@ from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..i18n import N_
 from ..types import utcnow
+from .aggregation import TWO_PLACES, exact_total, money2
 from .models import Assignment, Score, ScoreSheet, SheetStatus
 from .services import is_assigned
 
 COMMENT_MAX = 2000
-TWO_PLACES = Decimal("0.01")
 
 
 def field_name(criterion: Criterion) -> str:
@@ -123,12 +123,12 @@ def save_sheet(actor: User, round_: Round, application: Application, values: dic
 
 
 def weighted_sum(criteria: list[Criterion], values: dict[int, Decimal | None]) -> Decimal:
-    return sum((values[c.id] * c.weight for c in criteria if values.get(c.id) is not None), Decimal("0")).quantize(TWO_PLACES)
+    return money2(sum((values[c.id] * c.weight for c in criteria if values.get(c.id) is not None), Decimal("0")))
 
 
 def sheet_total(sheet: ScoreSheet) -> Decimal:
     weights = {c.id: c.weight for c in sheet.round.criteria}
-    return sum((score.value * weights[score.criterion_id] for score in sheet.scores), Decimal("0")).quantize(TWO_PLACES)
+    return money2(sum((score.value * weights[score.criterion_id] for score in sheet.scores), Decimal("0")))
 
 
 def judge_round_sheets(judge: User, round_: Round) -> list[tuple[Assignment, ScoreSheet | None]]:
@@ -160,7 +160,8 @@ def sheet_totals_query(round_id: int):
     return (
         sa.select(
             ScoreSheet.id, ScoreSheet.application_id, ScoreSheet.judge_id,
-            sa.func.sum(Score.value * Criterion.weight).label("total"),
+            # Numeric(18, 6): with the columns' scale of 2, SQLite's driver would round 40.125 to 40.12.
+            sa.func.sum(Score.value * Criterion.weight, type_=sa.Numeric(18, 6)).label("total"),
         )
         .join(Score, Score.sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
@@ -172,4 +173,4 @@ def sheet_totals_query(round_id: int):
 def submitted_totals(round_id: int, application_id: int) -> dict[int, Decimal]:
     """judge id → weighted total of each submitted sheet for one application (one GROUP BY)."""
     query = sheet_totals_query(round_id).where(ScoreSheet.application_id == application_id)
-    return {judge_id: Decimal(total).quantize(TWO_PLACES) for _, _, judge_id, total in db.session.execute(query)}
+    return {judge_id: exact_total(total) for _, _, judge_id, total in db.session.execute(query)}

@@ -104,3 +104,26 @@ def test_absurd_numbers_are_field_errors_not_crashes(setup):
     with pytest.raises(ValidationFailed) as failure:
         scoring.save_sheet(judge, round_, application, {c1.id: "9" * 40, c2.id: "1e999999"}, "", submit=True)
     assert failure.value.errors == {f"c{c1.id}": ["应在 0 到 20 之间。"], f"c{c2.id}": ["应在 0 到 30 之间。"]}
+
+
+def test_sheet_totals_round_like_the_results_page(app):
+    """80.25 × 0.50 = 40.125: the judge's pages, the live stage and the ranking all show 40.13."""
+    from types import SimpleNamespace
+
+    from portal.calls.models import Aggregation
+    from portal.judging import live
+    from portal.judging.results import round_results
+
+    call = make_call(status=CallStatus.JUDGING)
+    round_ = make_round(call, criteria=[("社会价值", 100, "0.5")])
+    application = make_application(call=call, status=ApplicationStatus.ELIGIBLE)
+    make_entry(round_, application)
+    judge = make_call_judge(call)
+    make_assignment(round_, application, judge)
+    db.session.commit()
+    sheet = scoring.save_sheet(judge, round_, application, {round_.criteria[0].id: "80.25"}, "", submit=True)
+    assert scoring.sheet_total(sheet) == Decimal("40.13")
+    assert round_results(round_).rows[0].aggregate == Decimal("40.13")
+    totals = scoring.submitted_totals(round_.id, application.id)
+    shown = live.project_result(SimpleNamespace(aggregation=Aggregation.MEAN, trim_min_sheets=5), totals, {})
+    assert shown["aggregate"] == "40.13" and shown["sheets"][0]["total"] == "40.13"
