@@ -140,6 +140,7 @@ def run(runs: int = 7, n_applications: int = 2000, n_judges: int = 5) -> dict:
 
         from portal import create_app
         from portal.extensions import db
+        from portal.judging.results import forget_cached_results
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "SQLALCHEMY_ENGINE_OPTIONS": {},
                           "SECRET_KEY": "bench-judging", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
@@ -173,7 +174,7 @@ def run(runs: int = 7, n_applications: int = 2000, n_judges: int = 5) -> dict:
             page_ms, page_runs = median_ms(get_page, runs)  # the ranking as computed for the last view
 
             def get_page_cold():
-                app.extensions.get("round_results_cache", {}).clear()  # as after any score change
+                forget_cached_results()  # as after any score change
                 get_page()
 
             cold_ms, cold_runs = median_ms(get_page_cold, runs)

@@ -222,11 +222,6 @@ class RoundOverview:
     rows: list[EntryRow]
     loads: list[tuple[User, int, int]]  # (judge, assigned, submitted)
 
-    @property
-    def short_rows(self) -> list[EntryRow]:
-        return [row for row in self.rows if row.missing > 0]
-
-
 def round_overview(round_: Round) -> RoundOverview:
     """Everything the assignment page shows, in a fixed number of queries."""
     entries = list(db.session.scalars(

@@ -104,12 +104,10 @@ def call_judges(call: Call) -> list[CallJudge]:
     return sorted(rows, key=lambda cj: (cj.user is None, cj.user.name if cj.user else cj.email, cj.id))
 
 
-def _started_sheets(judge_id: int, round_ids: list[int], application_ids: list[int] | None = None) -> list[ScoreSheet]:
+def _started_sheets(judge_id: int, round_ids: list[int]) -> list[ScoreSheet]:
     if not round_ids:
         return []
     query = sa.select(ScoreSheet).where(ScoreSheet.judge_id == judge_id, ScoreSheet.round_id.in_(round_ids))
-    if application_ids is not None:
-        query = query.where(ScoreSheet.application_id.in_(application_ids or [-1]))
     return list(db.session.scalars(query.options(joinedload(ScoreSheet.scores)).order_by(ScoreSheet.id)).unique())
 
 

@@ -94,11 +94,6 @@ class RoundResults:
     without_judge_id: int | None = None
     by_application: dict[int, ResultRow] = field(default_factory=dict)
 
-    @property
-    def aggregation_label(self) -> str:
-        return self.round.aggregation.label
-
-
 @dataclass(frozen=True)
 class RankChange:
     application_id: int
