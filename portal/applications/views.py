@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -28,10 +27,10 @@ from ..accounts.permissions import (
 )
 from ..calls.models import Call
 from ..calls.services import is_accepting_applications
+from ..downloads import file_response, stored_file_response
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..form_errors import flash_error
-from ..storage import ALLOWED_TYPES, storage
 from . import forms, rules, services
 from .attachments import MAX_ATTACHMENTS, add_attachment, delete_attachment
 from .models import Application, ApplicationMessage, ApplicationStatus, Attachment
@@ -287,16 +286,7 @@ def attachment(application_id: int, attachment_id: int):
     require(can_view_application(acting_user(), application))
     item = db.first_or_404(sa.select(Attachment).where(
         Attachment.id == attachment_id, Attachment.application_id == application.id))
-    try:
-        data = storage().read(item.storage_key)
-    except (FileNotFoundError, DomainError):
-        abort(404)
-    response = Response(data, mimetype=ALLOWED_TYPES.get(item.kind, "application/octet-stream"))
-    from urllib.parse import quote
-
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(item.filename)}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(item.storage_key, item.kind, item.filename)
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
@@ -345,12 +335,8 @@ def pdf(application_id: int):
         data = render_pdf("applications/pdf.html", application=application)
     except PdfFontError as exc:
         return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=_(exc.message)), 503
-    response = Response(data, mimetype="application/pdf")
-    from urllib.parse import quote
-
     name = f"申报书-{application.reference or application.id}.pdf"
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    return response
+    return file_response(data, "application/pdf", name, inline=True, private=False)
 
 
 # Screening routes live in their own module on this same blueprint (imported for its side effect).

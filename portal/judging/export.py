@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -44,10 +43,7 @@ def download_name(round_: Round) -> str:
     return f"{round_.call.title}-{round_.name}-评分汇总.xlsx"
 
 
-def content_disposition(filename: str, fallback: str) -> str:
-    """attachment with an ASCII fallback and the UTF-8 name (RFC 5987 / RFC 6266)."""
-    filename = filename.replace("/", "_").replace("\\", "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class _Writer:

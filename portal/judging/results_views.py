@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user
 from ..calls.models import Round, RoundStatus
+from ..downloads import file_response
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..form_errors import flash_error
@@ -91,13 +92,8 @@ def results_what_if(round_id: int):
 @access("committee")
 def results_export(round_id: int):
     round_ = managed_round_or_404(round_id)
-    body = export.round_workbook(round_)
-    response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = export.content_disposition(
-        export.download_name(round_), f"round-{round_.id}-results.xlsx"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(export.round_workbook(round_), export.XLSX, export.download_name(round_),
+                         fallback=f"round-{round_.id}-results.xlsx")
 
 
 def _run(service, round_: Round, *args):

@@ -6,11 +6,8 @@ not revealed. In a blind round nothing on these pages names the applicant organi
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -30,11 +27,12 @@ from ..accounts.permissions import access, acting_user
 from ..applications.identity import identity_terms, redact
 from ..applications.models import Application, Attachment
 from ..calls.models import Call, Round, RoundKind, RoundStatus
+from ..downloads import file_response, stored_file_response
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..form_errors import flash_error, show_error
-from ..storage import ALLOWED_TYPES, storage
 from ..types import utcnow
+from .judges import bind_pending_judges
 from .models import Assignment, CallJudge, ScoreSheet, SheetStatus
 from .scoring import (
     COMMENT_MAX,
@@ -44,7 +42,6 @@ from .scoring import (
     sheet_for,
     sheet_total,
 )
-from .judges import bind_pending_judges
 from .services import (
     can_view_entry,
     get_entry_or_404,
@@ -285,15 +282,8 @@ def entry_attachment(round_id: int, application_id: int, attachment_id: int):
     index, item = next(((i, a) for i, a in enumerate(attachments, 1) if a.id == attachment_id), (None, None))
     if item is None:
         abort(404)
-    try:
-        data = storage().read(item.storage_key)
-    except (FileNotFoundError, DomainError):
-        abort(404)
     name = neutral_attachment_name(index, item) if round_.blind else item.filename
-    response = Response(data, mimetype=ALLOWED_TYPES.get(item.kind, "application/octet-stream"))
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(item.storage_key, item.kind, name)
 
 
 @bp.route("/review/rounds/<int:round_id>/applications/<int:application_id>/pdf")
@@ -307,8 +297,4 @@ def entry_pdf(round_id: int, application_id: int):
                           redact_terms=identity_terms(application) if round_.blind else [])
     except PdfFontError as exc:
         return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=_(exc.message)), 503
-    name = f"申报书-{application.reference or application.id}.pdf"
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(data, "application/pdf", f"申报书-{application.reference or application.id}.pdf", inline=True)

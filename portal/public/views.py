@@ -19,9 +19,9 @@ from .. import page_cache
 from ..accounts.permissions import access
 from ..calls import services as call_services
 from ..calls.models import Call, CallStatus
+from ..downloads import stored_file_response
 from ..extensions import db
 from ..request_args import int_arg, page_arg
-from ..storage import ALLOWED_TYPES, storage
 from ..types import utcnow
 
 bp = Blueprint("public", __name__)
@@ -105,11 +105,7 @@ def call_guidelines(call_id: int):
     if call.status == CallStatus.DRAFT or not call.guidelines_key:
         abort(404)
     kind = call.guidelines_key.rsplit(".", 1)[-1]
-    response = Response(storage().read(call.guidelines_key), mimetype=ALLOWED_TYPES.get(kind, "application/octet-stream"))
-    from urllib.parse import quote
-
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(call.guidelines_filename or 'guidelines')}"
-    return response
+    return stored_file_response(call.guidelines_key, kind, call.guidelines_filename or "guidelines", private=False)
 
 
 @bp.route("/language/<lang>")
