@@ -28,12 +28,12 @@ from .models import Assignment, LiveStage, RoundEntry, Score, ScoreSheet, SheetS
 from .scoring import sheet_totals_query
 from .services import can_manage_judging
 
-# Shown on the stage screen and the judges' phones: translated with gettext as the state is built.
-STATUS_LABELS = {"none": N_("未开始"), "draft": N_("草稿"), "submitted": N_("已提交")}
+NOT_STARTED = N_("未开始")  # a sheet's state before it exists
 
 
 def _status_label(key: str) -> str:
-    return gettext(STATUS_LABELS[key])
+    """A sheet state ("none", or a SheetStatus value) as the stage screen and phones show it."""
+    return gettext(NOT_STARTED if key == "none" else SheetStatus(key).label)
 
 
 # --- the committee's controls --------------------------------------------------------------------
@@ -224,7 +224,7 @@ def _committee_part(round_, order, assignments, current_entry, number_of) -> dic
         judges = []
         for judge_id in judges_of.get(app_id, []):
             status = statuses.get((app_id, judge_id))
-            key = "none" if status is None else ("submitted" if status == SheetStatus.SUBMITTED else "draft")
+            key = "none" if status is None else status.value
             judges.append({"judge_id": judge_id, "name": names[judge_id], "status": key, "label": _status_label(key)})
         complete = bool(judges) and all(j["status"] == "submitted" for j in judges)
         return judges, complete
@@ -261,7 +261,7 @@ def _judge_part(round_, order, mine: set[int], viewer: User, current_entry) -> d
     ).all()
     sheets: dict[int, dict] = {}
     for app_id, status, comment, criterion_id, value in rows:
-        sheet = sheets.setdefault(app_id, {"status": "submitted" if status == SheetStatus.SUBMITTED else "draft",
+        sheet = sheets.setdefault(app_id, {"status": status.value,
                                            "comment": comment or "", "values": {}})
         if criterion_id is not None:
             sheet["values"][str(criterion_id)] = f"{Decimal(value).normalize():f}"
