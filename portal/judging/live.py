@@ -33,7 +33,8 @@ NOT_STARTED = N_("未开始")  # a sheet's state before it exists
 
 def _status_label(key: str) -> str:
     """A sheet state ("none", or a SheetStatus value) as the stage screen and phones show it."""
-    return gettext(NOT_STARTED if key == "none" else SheetStatus(key).label)
+    label = NOT_STARTED if key == "none" else SheetStatus(key).label
+    return gettext(label)
 
 
 # --- the committee's controls --------------------------------------------------------------------
