@@ -60,7 +60,8 @@ def build(app, n_applications: int, n_judges: int) -> dict:
 
     from portal.accounts.models import MemberRole, Membership, OrgKind, Organization, OrgStatus, User
     from portal.applications.models import Application, ApplicationStatus
-    from portal.calls.models import Call, CallStatus, Criterion, Round, RoundStatus
+    from portal.calls.models import Call, CallStatus
+    from portal.judging.models import Criterion, Round, RoundStatus
     from portal.extensions import db
     from portal.judging.models import Assignment, CallJudge, RoundEntry, Score, ScoreSheet, SheetStatus
     from portal.types import utcnow

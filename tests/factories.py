@@ -159,7 +159,7 @@ DEFAULT_RUBRIC = [("必要性", 20), ("可行性", 20), ("创新性", 20), ("团
 
 def make_round(call: Call, position: int = 1, criteria=None, **kw):
     """A round with a rubric: `criteria` is a list of (name, max_score) or (name, max_score, weight)."""
-    from portal.calls.models import Criterion, Round, RoundStatus
+    from portal.judging.models import Criterion, Round, RoundStatus
 
     defaults = dict(name=f"第{position}轮评审", status=RoundStatus.OPEN, judges_per_application=3)
     defaults.update(kw)

@@ -140,7 +140,7 @@ def test_load_twice(app):
 
 def test_judging_states_the_pages_can_show(demo):
     """The judge has unfinished sheets in an open blind round; results rank; a notice takes objections and votes."""
-    from portal.calls.models import RoundStatus
+    from portal.judging.models import RoundStatus
     from portal.judging.models import Award, Objection, ObjectionStatus, PublicNotice, ScoreSheet, SheetStatus, Vote
     from portal.judging.results import round_results
 

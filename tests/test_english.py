@@ -101,10 +101,10 @@ def test_rounds_setup_shows_translated_choices_and_states(client, login_as, comm
     call = make_call(committee=committee.memberships[0].organization, status=CallStatus.CLOSED)
     make_round(call, 1, name="初审")
     login_as(committee)
-    url = f"/committee/calls/{call.id}/rounds/new"
+    url = f"/judging/calls/{call.id}/rounds/new"
     page = text(client.get(url))
     assert "网络评审" in page and "现场路演" in page and "排名前 N 名晋级" in page and "轮次名称" in page
-    setup = text(client.get(f"/committee/calls/{call.id}/judging-setup"))
+    setup = text(client.get(f"/judging/calls/{call.id}/setup"))
     assert "网络评审" in setup
     english(client)
     page = text(client.get(url))
@@ -112,7 +112,7 @@ def test_rounds_setup_shows_translated_choices_and_states(client, login_as, comm
                   "Trimmed mean (highest and lowest dropped)", "Blind review"):
         assert label in page, label
     assert not any(has_chinese(label) for label in labels(page))
-    setup = text(client.get(f"/committee/calls/{call.id}/judging-setup"))
+    setup = text(client.get(f"/judging/calls/{call.id}/setup"))
     assert "Online review" in setup and "网络评审" not in setup and "初审" in setup  # names stay as entered
 
 

@@ -186,4 +186,3 @@ def toggle_category(category_id: int):
     except DomainError as exc:
         abort(403, exc.message)
     return redirect(url_for("calls.categories"))
-from . import round_views  # noqa: E402,F401

@@ -17,11 +17,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..audit import record
-from ..calls.models import Advancement, Round, RoundStatus
+from .models import Advancement, Round, RoundEntry, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..types import utcnow
-from .models import RoundEntry
 from .results import round_results
 from .services import can_manage_judging
 

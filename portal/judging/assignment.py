@@ -18,12 +18,11 @@ from ..accounts.notifications import notify_users
 from ..accounts.permissions import can_manage_call
 from ..applications.models import Application
 from ..audit import record
-from ..calls.models import Round, RoundStatus
+from .models import Assignment, CallJudge, Round, RoundEntry, RoundStatus, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..types import to_local, utcnow
 from .judges import NeedsConfirmation, sheet_record
-from .models import Assignment, CallJudge, RoundEntry, ScoreSheet, SheetStatus
 from .services import conflicted_org_ids, is_conflicted, lock_row
 
 REMIND_WITHIN = timedelta(hours=48)  # cron reminds in rounds closing within this

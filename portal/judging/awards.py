@@ -21,12 +21,12 @@ from sqlalchemy.orm import joinedload
 from .. import audit
 from ..accounts.models import OrgKind, User
 from ..applications.models import Application, ApplicationStatus
-from ..calls.models import AwardTier, Call, CallStatus, Round, RoundStatus
+from ..calls.models import Call, CallStatus
+from .models import Award, AwardTier, Round, RoundEntry, RoundStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..i18n import N_
 from ..types import format_money, format_wan
-from .models import Award, RoundEntry
 from .results import round_results
 from .services import can_manage_judging, lock_row
 

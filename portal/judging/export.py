@@ -14,11 +14,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ..calls.models import Round
+from .models import Assignment, Round, ScoreSheet, SheetStatus
 from ..extensions import db
 from ..types import to_local
 from .aggregation import money2
-from .models import Assignment, ScoreSheet, SheetStatus
 from .results import round_results
 
 SUMMARY_TITLE = "评分汇总表"

@@ -16,14 +16,14 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from ..accounts.models import User
 from ..accounts.permissions import access, acting_user
 from ..applications.models import Application
-from ..calls.models import Call, RoundStatus
+from ..calls.models import Call
+from .models import Assignment, CallJudge, Conflict, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..form_errors import flash_error, show_error
 from ..request_args import int_arg
 from . import assignment as assigning
 from . import judges as judging
-from .models import Assignment, CallJudge, Conflict
 from .services import managed_call_or_404, managed_round_or_404
 from .views import bp
 

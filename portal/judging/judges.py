@@ -21,10 +21,10 @@ from ..accounts.permissions import can_manage_call
 from ..accounts.services import find_user_by_email, normalize_email
 from ..applications.models import Application, ApplicationStatus
 from ..audit import record
-from ..calls.models import Call, Round, RoundStatus
+from ..calls.models import Call
+from .models import Assignment, CallJudge, Conflict, Round, RoundStatus, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
-from .models import Assignment, CallJudge, Conflict, ScoreSheet, SheetStatus
 
 NAME_MAX = 100
 REASON_MAX = 300

@@ -18,13 +18,12 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import User
 from ..applications.models import Application
 from ..audit import record
-from ..calls.models import Aggregation, Round, RoundKind, RoundStatus
+from .models import Aggregation, Assignment, LiveStage, Round, RoundEntry, RoundKind, RoundStatus, Score, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..i18n import N_
 from ..types import utcnow
 from . import aggregation
-from .models import Assignment, LiveStage, RoundEntry, Score, ScoreSheet, SheetStatus
 from .scoring import sheet_totals_query
 from .services import can_manage_judging
 

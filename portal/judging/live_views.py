@@ -6,12 +6,11 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user, require
-from ..calls.models import Round, RoundKind
+from .models import Round, RoundEntry, RoundKind
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..request_args import int_arg
 from . import live
-from .models import RoundEntry
 from .scoring import field_name, save_sheet
 from .services import can_manage_judging, get_entry_or_404, get_round_or_404
 from .views import bp

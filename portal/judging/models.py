@@ -1,7 +1,6 @@
-"""Judging: judges of a call, conflicts, round entries, assignments, score sheets, the live stage,
-awards and the public notice (公示) with its objections and popularity votes.
-
-Rounds, criteria and award tiers are a call's definitions and live in calls.models.
+"""Judging: a call's rounds, rubrics (criteria) and award tiers; judges of a call, conflicts, round
+entries, assignments, score sheets, the live stage, awards and the public notice (公示) with its
+objections and popularity votes.
 """
 from __future__ import annotations
 
@@ -9,15 +8,170 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..accounts.models import Organization, User
 from ..applications.models import Application
-from ..calls.models import AwardTier, Call, Criterion, Round
+from ..calls.models import Call
 from ..extensions import db
 from ..i18n import N_
 from ..states import StateEnum
-from ..types import UTCDateTime, utcnow
+from ..types import Money, UTCDateTime, utcnow
+
+
+class RoundKind(StateEnum):
+    ONLINE = "online"  # 网络评审 (初审 / 复审)
+    PITCH = "pitch"  # 决赛路演, scored live
+
+
+RoundKind.define(labels={RoundKind.ONLINE: N_("网络评审"), RoundKind.PITCH: N_("现场路演")}, transitions={})
+
+
+class Aggregation(StateEnum):
+    MEAN = "mean"
+    TRIMMED = "trimmed"  # drop one highest and one lowest sheet when at least trim_min_sheets exist
+    ZSCORE = "zscore"  # per-judge z-scores rescaled to the rubric's range
+
+
+Aggregation.define(
+    labels={Aggregation.MEAN: N_("平均分"), Aggregation.TRIMMED: N_("去掉最高分和最低分后的平均分"),
+            Aggregation.ZSCORE: N_("按评委标准化（Z 分数）")},
+    transitions={},
+)
+
+
+class Advancement(StateEnum):
+    TOP_N = "top_n"
+    THRESHOLD = "threshold"
+    MANUAL = "manual"
+
+
+Advancement.define(
+    labels={Advancement.TOP_N: N_("排名前 N 名晋级"), Advancement.THRESHOLD: N_("达到分数线晋级"), Advancement.MANUAL: N_("人工选择")},
+    transitions={},
+)
+
+
+class RoundStatus(StateEnum):
+    PLANNED = "planned"  # rubric and judges being set up
+    OPEN = "open"  # judges score (until closes_at; the live pitch steps through its order)
+    LOCKED = "locked"  # no score changes; results stand and may be advanced
+
+
+RoundStatus.define(
+    labels={RoundStatus.PLANNED: N_("筹备中"), RoundStatus.OPEN: N_("评分中"), RoundStatus.LOCKED: N_("已锁定")},
+    transitions={RoundStatus.PLANNED: {RoundStatus.OPEN}, RoundStatus.OPEN: {RoundStatus.LOCKED}},
+)
+
+
+class Round(db.Model):
+    """One judging stage of a call (初审, 复审, 决赛路演), in order."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=1)  # 1 = first round
+    name: Mapped[str] = mapped_column(sa.String(60))
+    kind: Mapped[RoundKind] = mapped_column(sa.Enum(RoundKind, native_enum=False, length=20), default=RoundKind.ONLINE)
+    aggregation: Mapped[Aggregation] = mapped_column(
+        sa.Enum(Aggregation, native_enum=False, length=20), default=Aggregation.MEAN
+    )
+    trim_min_sheets: Mapped[int] = mapped_column(default=5)  # trimmed mean applies from this many sheets
+    judges_per_application: Mapped[int] = mapped_column(default=3)
+    blind: Mapped[bool] = mapped_column(default=False)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    advancement: Mapped[Advancement] = mapped_column(
+        sa.Enum(Advancement, native_enum=False, length=20), default=Advancement.MANUAL
+    )
+    advancement_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 2))  # N, or the threshold score
+    outlier_sd: Mapped[Decimal] = mapped_column(sa.Numeric(4, 2), default=Decimal("2.00"))
+    status: Mapped[RoundStatus] = mapped_column(
+        sa.Enum(RoundStatus, native_enum=False, length=20), default=RoundStatus.PLANNED
+    )
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pitch_seconds: Mapped[int] = mapped_column(default=480)  # live pitch: time per project on stage
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # The call holds no list of its rounds in calls.models (a call knows nothing of judging): the
+    # backref adds call.rounds, in order, from here.
+    call: Mapped[Call] = relationship(
+        backref=backref("rounds", cascade="all, delete-orphan", order_by="Round.position")
+    )
+    criteria: Mapped[list["Criterion"]] = relationship(
+        cascade="all, delete-orphan", order_by="Criterion.position", back_populates="round"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("call_id", "position", name="uq_rounds_call_position"),
+        sa.CheckConstraint("judges_per_application >= 1", name="judges_per_application_positive"),
+        sa.CheckConstraint("trim_min_sheets >= 3", name="trim_min_sheets_at_least_three"),
+        sa.CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="closes_after_opening"),
+        sa.CheckConstraint("pitch_seconds > 0", name="positive_pitch_seconds"),
+    )
+
+    @property
+    def tie_criterion(self) -> "Criterion | None":
+        """Ties go to the higher mean on this criterion, then the smaller spread, then the reference."""
+        return next((c for c in self.criteria if c.breaks_ties), None)
+
+    @property
+    def max_total(self) -> Decimal:
+        """The highest weighted total a sheet can reach: Σ maximum × weight."""
+        return sum((c.max_score * c.weight for c in self.criteria), Decimal("0"))
+
+    def is_scoring_open_at(self, moment: datetime) -> bool:
+        if self.status != RoundStatus.OPEN:
+            return False
+        if self.opens_at is not None and moment < self.opens_at:
+            return False
+        return self.closes_at is None or moment < self.closes_at
+
+
+class Criterion(db.Model):
+    """One line of a round's rubric (评分项). A sheet's total is Σ score × weight."""
+
+    __tablename__ = "criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    max_score: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal("1.00"))
+    breaks_ties: Mapped[bool] = mapped_column(default=False)  # at most one per round (services keep it so)
+
+    round: Mapped[Round] = relationship(back_populates="criteria")
+
+    __table_args__ = (
+        sa.CheckConstraint("max_score > 0", name="positive_max_score"),
+        sa.CheckConstraint("weight > 0", name="positive_weight"),
+    )
+
+
+class AwardTier(db.Model):
+    """An award of a call (一等奖, 最佳项目奖, 人气奖 …): places and the venture funding each gets."""
+
+    __tablename__ = "award_tiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    places: Mapped[int] = mapped_column(default=1)
+    amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))  # 创投资金 per place
+    is_popularity: Mapped[bool] = mapped_column(default=False)  # 人气奖: decided by the public vote
+
+    call: Mapped[Call] = relationship(
+        backref=backref("award_tiers", cascade="all, delete-orphan", order_by="AwardTier.position")
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("places >= 1", name="positive_places"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
 
 
 class CallJudge(db.Model):

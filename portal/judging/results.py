@@ -26,11 +26,10 @@ from flask import current_app
 
 from ..accounts.models import Organization, User
 from ..applications.models import Application
-from ..calls.models import Aggregation, Criterion, Round
+from .models import Aggregation, Assignment, Criterion, Round, RoundEntry, Score, ScoreSheet, SheetStatus
 from ..extensions import db
 from ..i18n import N_
 from . import aggregation as agg
-from .models import Assignment, RoundEntry, Score, ScoreSheet, SheetStatus
 
 
 

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user
-from ..calls.models import Round, RoundStatus
+from .models import Round, RoundStatus
 from ..downloads import file_response
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db

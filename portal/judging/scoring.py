@@ -10,13 +10,12 @@ from flask_babel import gettext
 from ..accounts.models import User
 from ..applications.models import Application
 from ..audit import record
-from ..calls.models import Criterion, Round, RoundStatus
+from .models import Assignment, Criterion, Round, RoundStatus, Score, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..i18n import N_
 from ..types import utcnow
 from .aggregation import TWO_PLACES, exact_total, money2
-from .models import Assignment, Score, ScoreSheet, SheetStatus
 from .services import is_assigned
 
 COMMENT_MAX = 2000

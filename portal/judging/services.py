@@ -7,9 +7,9 @@ from flask import abort
 
 from ..accounts.models import Membership, User
 from ..accounts.permissions import acting_user, can_manage_call, require
-from ..calls.models import Call, Round
+from ..calls.models import Call
+from .models import Assignment, CallJudge, Conflict, Round, RoundEntry
 from ..extensions import db
-from .models import Assignment, CallJudge, Conflict, RoundEntry
 
 
 def can_manage_judging(user: User | None, call: Call) -> bool:
@@ -102,3 +102,18 @@ def get_entry_or_404(round_: Round, application_id: int) -> RoundEntry:
     if entry is None:
         abort(404)
     return entry
+
+
+def sync_rows(collection: list, rows: list[dict], make) -> None:
+    """Make an ordered child collection (criteria, tiers) match the rows: existing rows are updated
+    in place (their ids, and what refers to them, survive), missing ones added, extra ones removed."""
+    existing = list(collection)
+    for position, row in enumerate(rows):
+        item = existing[position] if position < len(existing) else make()
+        item.position = position
+        for field, value in row.items():
+            setattr(item, field, value)
+        if position >= len(existing):
+            collection.append(item)
+    for item in existing[len(rows):]:
+        collection.remove(item)

@@ -26,14 +26,14 @@ from ..accounts.models import Organization
 from ..accounts.permissions import access, acting_user
 from ..applications.identity import identity_terms, redact
 from ..applications.models import Application, Attachment
-from ..calls.models import Call, Round, RoundKind, RoundStatus
+from ..calls.models import Call
+from .models import Assignment, CallJudge, Round, RoundKind, RoundStatus, ScoreSheet, SheetStatus
 from ..downloads import file_response, stored_file_response
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..form_errors import flash_error, show_error
 from ..types import utcnow
 from .judges import bind_pending_judges
-from .models import Assignment, CallJudge, ScoreSheet, SheetStatus
 from .scoring import (
     COMMENT_MAX,
     field_name,

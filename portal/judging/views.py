@@ -1,6 +1,6 @@
 """The judging blueprint. Its routes live in one module per part, each registering on `bp`:
 
-- round_views: rounds, rubrics, award tiers, starting judging (committee)
+- round_views: 评审设置 — rounds, rubrics, award tiers, starting judging, opening a round (committee)
 - judge_views: judges of a call, conflicts, assignment, reminders (committee; judges declare conflicts)
 - sheet_views: the judge's list and score sheets, the blind application view
 - live_views: the live pitch — the committee's stage screen, judges' phone sheet, JSON state

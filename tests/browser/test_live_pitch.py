@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import OrgKind
 from portal.applications.models import ApplicationStatus
-from portal.calls.models import Aggregation, CallStatus, RoundKind
+from portal.calls.models import CallStatus
+from portal.judging.models import Aggregation, RoundKind
 from portal.extensions import db
 from portal.types import utcnow
 

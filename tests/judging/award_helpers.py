@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 from portal.accounts.models import OrgKind
 from portal.applications.models import ApplicationStatus
-from portal.calls.models import AwardTier, CallStatus, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import AwardTier, RoundStatus
 from portal.extensions import db
 from portal.types import utcnow
 

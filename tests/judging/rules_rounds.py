@@ -1,4 +1,4 @@
-"""Access rules for the judging set-up routes: calls.round_views (评审设置) and judging.round_views
+"""Access rules for the judging set-up routes (judging.round_views: 评审设置, starting judging, opening a round)
 (merged into tests/test_access.py). The committee owns every call of the world."""
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from ..access_common import EVERYONE, SIGNED_IN, Rule  # noqa: F401
 COMMITTEE = {"committee"}
 
 RULES: dict[str, Rule] = {
-    "calls.judging_setup": Rule(COMMITTEE, params={"call_id": "judging_call"}),
-    "calls.round_new": Rule(COMMITTEE, params={"call_id": "call"}),
-    "calls.round_edit": Rule(COMMITTEE, params={"round_id": "round2"}),
-    "calls.round_delete": Rule(COMMITTEE, method="POST", params={"round_id": "round2"}),
-    "calls.round_move": Rule(COMMITTEE, method="POST", params={"round_id": "round2", "direction": "literal:up"}),
-    "calls.rubric": Rule(COMMITTEE, params={"round_id": "round2"}),
-    "calls.rubric_copy": Rule(COMMITTEE, method="POST", params={"round_id": "round2"}),
-    "calls.award_tiers": Rule(COMMITTEE, params={"call_id": "judging_call"}),
+    "judging.setup": Rule(COMMITTEE, params={"call_id": "judging_call"}),
+    "judging.round_new": Rule(COMMITTEE, params={"call_id": "call"}),
+    "judging.round_edit": Rule(COMMITTEE, params={"round_id": "round2"}),
+    "judging.round_delete": Rule(COMMITTEE, method="POST", params={"round_id": "round2"}),
+    "judging.round_move": Rule(COMMITTEE, method="POST", params={"round_id": "round2", "direction": "literal:up"}),
+    "judging.rubric": Rule(COMMITTEE, params={"round_id": "round2"}),
+    "judging.rubric_copy": Rule(COMMITTEE, method="POST", params={"round_id": "round2"}),
+    "judging.award_tiers": Rule(COMMITTEE, params={"call_id": "judging_call"}),
     "judging.start_judging": Rule(COMMITTEE, method="POST", params={"call_id": "judging_call"}),
     "judging.open_round": Rule(COMMITTEE, method="POST", params={"round_id": "round2"}),
 }

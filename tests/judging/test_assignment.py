@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from portal.accounts.models import OrgKind
 from portal.applications.models import ApplicationStatus
 from portal.audit import AuditEvent
-from portal.calls.models import CallStatus, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import RoundStatus
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.judging import assignment as assigning

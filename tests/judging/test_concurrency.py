@@ -6,7 +6,8 @@ import threading
 from datetime import timedelta
 
 from portal.applications.models import ApplicationStatus
-from portal.calls.models import AwardTier, CallStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import AwardTier
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.judging import notice, scoring
@@ -52,7 +53,7 @@ def test_two_tabs_saving_the_first_sheet_make_one_sheet(pg_app):
     def save(i):
         from portal.accounts.models import User
         from portal.applications.models import Application
-        from portal.calls.models import Round
+        from portal.judging.models import Round
 
         r, a, u = db.session.get(Round, ids[0]), db.session.get(Application, ids[1]), db.session.get(User, ids[2])
         return scoring.save_sheet(u, r, a, {ids[3][0]: str(10 + i), ids[3][1]: "20"}, "", submit=True).id

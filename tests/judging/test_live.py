@@ -9,7 +9,8 @@ import pytest
 from portal.accounts.models import OrgKind
 from portal.applications.models import ApplicationStatus
 from portal.audit import AuditEvent
-from portal.calls.models import Aggregation, CallStatus, RoundKind, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import Aggregation, RoundKind, RoundStatus
 from portal.errors import DomainError, PermissionDenied
 from portal.extensions import db
 from portal.judging import live

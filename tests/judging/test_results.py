@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from portal.applications.models import ApplicationStatus
-from portal.calls.models import Aggregation, CallStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import Aggregation
 from portal.extensions import db
 from portal.judging.results import round_results, what_if_without
 

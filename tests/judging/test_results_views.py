@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from portal.accounts.models import OrgKind
 from portal.applications.models import ApplicationStatus
 from portal.audit import AuditEvent
-from portal.calls.models import Advancement, CallStatus, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import Advancement, RoundStatus
 from portal.errors import DomainError, InvalidTransition, PermissionDenied
 from portal.extensions import db
 from portal.judging import advancement

@@ -8,7 +8,8 @@ import pytest
 
 from portal.applications.models import ApplicationStatus
 from portal.audit import AuditEvent
-from portal.calls.models import CallStatus, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import RoundStatus
 from portal.errors import DomainError, PermissionDenied, ValidationFailed
 from portal.extensions import db
 from portal.judging import scoring
@@ -110,7 +111,7 @@ def test_sheet_totals_round_like_the_results_page(app):
     """80.25 × 0.50 = 40.125: the judge's pages, the live stage and the ranking all show 40.13."""
     from types import SimpleNamespace
 
-    from portal.calls.models import Aggregation
+    from portal.judging.models import Aggregation
     from portal.judging import live
     from portal.judging.results import round_results
 

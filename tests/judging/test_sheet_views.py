@@ -12,7 +12,8 @@ import pytest
 
 from portal.accounts.models import OrgKind
 from portal.applications.models import ApplicationStatus, Attachment, TeamMember
-from portal.calls.models import CallStatus, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import RoundStatus
 from portal.extensions import db
 from portal.judging.models import ScoreSheet, SheetStatus
 from portal.storage import storage
@@ -264,7 +265,7 @@ def test_round_list_queries_do_not_grow_with_the_number_of_applications(world, c
     from flask import g
 
     from portal.accounts.models import User
-    from portal.calls.models import Round
+    from portal.judging.models import Round
 
     world["round"].blind = False
     login_as(world["other"])

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from portal.accounts.models import OrgKind
 from portal.applications.models import ApplicationStatus
 from portal.audit import AuditEvent
-from portal.calls.models import CallStatus, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import RoundStatus
 from portal.errors import DomainError, InvalidTransition, PermissionDenied
 from portal.extensions import db
 from portal.judging import rounds
@@ -157,7 +158,7 @@ def test_start_and_open_buttons_work_from_the_setup_page(client, login_as, commi
     first = make_round(call, 1, status=RoundStatus.PLANNED)
     eligible(call, 2)
     login_as(committee)
-    page = client.get(f"/committee/calls/{call.id}/judging-setup").get_data(as_text=True)
+    page = client.get(f"/judging/calls/{call.id}/setup").get_data(as_text=True)
     assert f"/judging/calls/{call.id}/start" in page
     response = client.post(f"/judging/calls/{call.id}/start", follow_redirects=True)
     html = response.get_data(as_text=True)

@@ -7,7 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from portal.applications.models import ApplicationStatus
-from portal.calls.models import AwardTier, CallStatus, RoundKind, RoundStatus
+from portal.calls.models import CallStatus
+from portal.judging.models import AwardTier, RoundKind, RoundStatus
 from portal.extensions import db
 from portal.judging.models import Award, Objection, PublicNotice
 from portal.types import utcnow

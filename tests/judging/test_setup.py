@@ -1,4 +1,4 @@
-"""The committee's judging set-up: rounds, rubrics, copying a rubric, award tiers (calls.rounds + pages)."""
+"""The committee's judging set-up: rounds, rubrics, copying a rubric, award tiers (judging.rounds, rubrics, award_tiers + pages)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from portal.accounts.models import OrgKind
 from portal.audit import AuditEvent
-from portal.calls import rounds
-from portal.calls.models import Advancement, AwardTier, CallStatus, Round, RoundStatus
+from portal.judging import award_tiers, rounds, rubrics
+from portal.calls.models import CallStatus
+from portal.judging.models import Advancement, AwardTier, Round, RoundStatus
 from portal.errors import DomainError, PermissionDenied, ValidationFailed
 from portal.extensions import db
 
@@ -136,7 +137,7 @@ def test_only_the_calls_committee_may_set_up(call, committee):
     with pytest.raises(PermissionDenied):
         new_round(outsider, call)
     with pytest.raises(PermissionDenied):
-        rounds.save_award_tiers(make_user(), call, [])
+        award_tiers.save_award_tiers(make_user(), call, [])
 
 
 # --- rubrics -------------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def test_only_the_calls_committee_may_set_up(call, committee):
 def test_rubric_rows_replace_the_criteria_and_weights_make_the_total(committee, call):
     round_ = make_round(call, 1, status=RoundStatus.PLANNED)
     old_ids = [c.id for c in round_.criteria]
-    rounds.save_rubric(committee, round_, RUBRIC)
+    rubrics.save_rubric(committee, round_, RUBRIC)
     assert [(c.name, c.max_score, c.weight, c.breaks_ties) for c in round_.criteria] == [
         ("必要性", Decimal("20.00"), Decimal("1.50"), False), ("可行性", Decimal("30.00"), Decimal("1.00"), True)]
     assert round_.max_total == Decimal("60.00") and round_.tie_criterion.name == "可行性"
@@ -154,10 +155,10 @@ def test_rubric_rows_replace_the_criteria_and_weights_make_the_total(committee, 
 
 
 def test_live_max_total_follows_what_is_typed():
-    assert rounds.rubric_max_total(RUBRIC) == Decimal("60")
+    assert rubrics.rubric_max_total(RUBRIC) == Decimal("60")
     typing = RUBRIC + [{"name": "创新性", "max_score": "12.5", "weight": "0.8"}, {"name": "半填", "max_score": "abc"}]
-    assert rounds.rubric_max_total(typing) == Decimal("70")
-    assert rounds.rubric_max_total([]) == 0
+    assert rubrics.rubric_max_total(typing) == Decimal("70")
+    assert rubrics.rubric_max_total([]) == 0
 
 
 def test_rubric_errors_are_reported_per_row(committee, call):
@@ -168,23 +169,23 @@ def test_rubric_errors_are_reported_per_row(committee, call):
         {"name": "可行性", "max_score": "abc", "breaks_ties": True},
     ]
     with pytest.raises(ValidationFailed) as caught:
-        rounds.save_rubric(committee, round_, rows)
+        rubrics.save_rubric(committee, round_, rows)
     errors = caught.value.errors
     assert "请填写评分项名称" in errors["criteria-0-name"][0]
     assert "满分" in errors["criteria-1-max_score"][0] and "权重" in errors["criteria-1-weight"][0]
     assert "请输入有效的数字" in errors["criteria-2-max_score"][0] and "重复" in errors["criteria-2-name"][0]
     assert "只能选择一个" in errors["criteria-1-breaks_ties"][0] and "criteria-2-breaks_ties" in errors
     with pytest.raises(ValidationFailed) as caught:
-        rounds.save_rubric(committee, round_, [])
+        rubrics.save_rubric(committee, round_, [])
     assert "至少" in caught.value.errors["criteria"][0]
 
 
 def test_rubric_is_frozen_once_an_open_round_has_a_sheet(committee, call):
     round_ = make_round(call, 1, status=RoundStatus.OPEN)
-    rounds.save_rubric(committee, round_, RUBRIC)  # open, but nobody has scored yet
+    rubrics.save_rubric(committee, round_, RUBRIC)  # open, but nobody has scored yet
     make_sheet(round_, make_application(call=call), make_user(is_judge=True), submitted=False)
     with pytest.raises(DomainError, match="已有评委保存或提交了评分表"):
-        rounds.save_rubric(committee, round_, RUBRIC[:1])
+        rubrics.save_rubric(committee, round_, RUBRIC[:1])
     assert len(round_.criteria) == 2
 
 
@@ -192,7 +193,7 @@ def test_rubric_total_may_not_fall_below_the_threshold(committee, call):
     round_ = make_round(call, 1, status=RoundStatus.PLANNED, advancement=Advancement.THRESHOLD,
                         advancement_value=Decimal("80"))
     with pytest.raises(ValidationFailed, match="请修正") as caught:
-        rounds.save_rubric(committee, round_, RUBRIC)
+        rubrics.save_rubric(committee, round_, RUBRIC)
     assert "分数线 80.00 分高于新的满分 60.00 分" in caught.value.errors["criteria"][0]
 
 
@@ -201,12 +202,12 @@ def test_copy_rubric_from_an_earlier_call_of_the_same_committee(committee, call)
     template = make_round(earlier, 1, status=RoundStatus.LOCKED, criteria=[("项目展示", 40), ("答辩", 30, 2)])
     foreign = make_round(make_call(), 1)
     target = make_round(call, 1, status=RoundStatus.PLANNED, criteria=[])
-    assert template in rounds.copy_sources(target) and foreign not in rounds.copy_sources(target)
-    rounds.copy_rubric(committee, target, template)
+    assert template in rubrics.copy_sources(target) and foreign not in rubrics.copy_sources(target)
+    rubrics.copy_rubric(committee, target, template)
     assert [(c.name, c.weight) for c in target.criteria] == [("项目展示", 1), ("答辩", 2)]
     assert target.max_total == Decimal("100") and len(template.criteria) == 2
     with pytest.raises(PermissionDenied):
-        rounds.copy_rubric(committee, target, foreign)
+        rubrics.copy_rubric(committee, target, foreign)
     assert actions() == ["round.rubric_copied"]
 
 
@@ -220,20 +221,20 @@ TIERS = [
 
 def test_tier_total_is_places_times_amount_and_may_exceed_the_pool_with_a_warning(committee, call):
     call.total_pool = Decimal("200000.00")
-    totals = rounds.save_award_tiers(committee, call, TIERS)
+    totals = award_tiers.save_award_tiers(committee, call, TIERS)
     assert totals.total == Decimal("205000.50") and totals.over_pool
     assert "超出创投资金总额" in totals.warning
     assert [(t.name, t.places, t.amount, t.is_popularity) for t in call.award_tiers] == [
         ("一等奖", 2, Decimal("100000.00"), False), ("人气奖", 1, Decimal("5000.50"), True)]
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "call.award_tiers_saved"))
     assert event.data["over_pool"] is True
-    totals = rounds.save_award_tiers(committee, call, TIERS[:1])
+    totals = award_tiers.save_award_tiers(committee, call, TIERS[:1])
     assert totals.warning is None and db.session.scalar(sa.select(sa.func.count(AwardTier.id))) == 1
 
 
 def test_tier_errors_are_reported_per_row(committee, call):
     with pytest.raises(ValidationFailed) as caught:
-        rounds.save_award_tiers(committee, call, [{"name": "", "places": "0", "amount": "-1"},
+        award_tiers.save_award_tiers(committee, call, [{"name": "", "places": "0", "amount": "-1"},
                                                   {"name": "二等奖", "places": "三", "amount": "1.001"}])
     errors = caught.value.errors
     assert set(errors) == {"tiers-0-name", "tiers-0-places", "tiers-0-amount", "tiers-1-places", "tiers-1-amount"}
@@ -247,7 +248,7 @@ def test_setup_page_lists_rounds_and_tiers_against_the_pool(client, login_as, co
                advancement_value=Decimal("10"))
     call.award_tiers.append(AwardTier(name="一等奖", places=3, amount=Decimal("400000")))
     login_as(committee)
-    html = client.get(f"/committee/calls/{call.id}/judging-setup").get_data(as_text=True)
+    html = client.get(f"/judging/calls/{call.id}/setup").get_data(as_text=True)
     assert "初审" in html and "排名前 10 名晋级" in html and "匿名" in html and "开始评审" in html
     assert "6 项，满分 100" in html
     assert "¥1,200,000.00" in html and "超出创投资金总额" in html
@@ -256,7 +257,7 @@ def test_setup_page_lists_rounds_and_tiers_against_the_pool(client, login_as, co
 
 def test_round_form_marks_bad_fields_and_saves_shanghai_time(client, login_as, committee, call):
     login_as(committee)
-    url = f"/committee/calls/{call.id}/rounds/new"
+    url = f"/judging/calls/{call.id}/rounds/new"
     form = {"name": "初审", "kind": "online", "aggregation": "trimmed", "trim_min_sheets": "2",
             "judges_per_application": "3", "advancement": "manual", "outlier_sd": "2", "pitch_seconds": "480",
             "opens_at": "2026-06-01T09:00", "closes_at": "2026-13-45T99:99"}
@@ -274,7 +275,7 @@ def test_round_form_marks_bad_fields_and_saves_shanghai_time(client, login_as, c
 def test_rubric_editor_shows_row_errors_and_keeps_what_was_typed(client, login_as, committee, call):
     round_ = make_round(call, 1, status=RoundStatus.PLANNED, criteria=[])
     login_as(committee)
-    url = f"/committee/calls/rounds/{round_.id}/rubric"
+    url = f"/judging/rounds/{round_.id}/rubric"
     page = client.get(url).get_data(as_text=True)
     assert 'data-repeat="criteria"' in page and "js/rubric.js" in page and 'name="criteria-__INDEX__-max_score"' in page
     data = {"criteria-0-name": "必要性", "criteria-0-max_score": "20", "criteria-0-weight": "1.5",
@@ -292,7 +293,7 @@ def test_rubric_editor_shows_row_errors_and_keeps_what_was_typed(client, login_a
 def test_award_tier_editor_warns_over_pool_but_saves(client, login_as, committee, call):
     call.total_pool = Decimal("100000.00")
     login_as(committee)
-    response = client.post(f"/committee/calls/{call.id}/award-tiers", follow_redirects=True, data={
+    response = client.post(f"/judging/calls/{call.id}/award-tiers", follow_redirects=True, data={
         "tiers-0-name": "一等奖", "tiers-0-places": "2", "tiers-0-amount": "60000"})
     html = response.get_data(as_text=True)
     assert "奖项设置已保存" in html and "超出创投资金总额" in html
@@ -302,6 +303,6 @@ def test_award_tier_editor_warns_over_pool_but_saves(client, login_as, committee
 def test_pages_of_another_committees_call_are_forbidden(client, login_as, call):
     login_as(make_member(OrgKind.COMMITTEE))
     round_ = make_round(call, 1, status=RoundStatus.PLANNED)
-    assert client.get(f"/committee/calls/{call.id}/judging-setup").status_code == 403
-    assert client.post(f"/committee/calls/rounds/{round_.id}/rubric", data={}).status_code == 403
-    assert client.get(f"/committee/calls/{call.id}/rounds/new").status_code == 403
+    assert client.get(f"/judging/calls/{call.id}/setup").status_code == 403
+    assert client.post(f"/judging/rounds/{round_.id}/rubric", data={}).status_code == 403
+    assert client.get(f"/judging/calls/{call.id}/rounds/new").status_code == 403

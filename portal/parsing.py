@@ -1,13 +1,14 @@
-"""Reading values as the committee typed them (or as Python values) for calls.rounds: numbers with
+"""Reading values as a user typed them (or as Python values) for the services: numbers with
 at most two decimals in a range, whole numbers, enum choices, checkboxes, local times — each failure a
 Chinese message on its field, collected in FieldErrors and raised at once as ValidationFailed."""
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Mapping
 
-from ..errors import ValidationFailed
-from ..types import local_to_utc
+from .errors import ValidationFailed
+from .types import local_to_utc
 
 TRUTHY = {"y", "on", "1", "true", "True", "yes"}
 
@@ -78,3 +79,9 @@ def parse_moment(value, errors: FieldErrors, field: str) -> datetime | None:
         return None if value is None else local_to_utc(value)
     errors.add(field, "请选择有效的时间。")
     return None
+
+
+def row_value(row: Mapping, key: str, default=None):
+    """A row's value for `key`, or `default` when it is missing or blank."""
+    value = row.get(key)
+    return default if is_blank(value) else value

@@ -1,4 +1,4 @@
-"""Forms of the judging set-up. Numbers arrive as text and are checked by calls.rounds (one set of
+"""Forms of the judging set-up. Numbers arrive as text and are checked by judging.rounds, rubrics and award_tiers (one set of
 rules and messages for the form and the service); the form parses only what a browser sends typed.
 
 Rubric and award-tier rows are plain inputs named "<list>-<i>-<field>" (rows added in the browser by

@@ -1,9 +1,9 @@
 """Demo texts for judging: two more calls (one in judging, one under public notice), judges,
-rubrics, award tiers and the public's objections. portal/demo_judging.py builds them."""
+rubrics, award tiers and the public's objections. portal/demo/judging.py builds them."""
 from __future__ import annotations
 
 JUDGES = {
-    # The demo's first judge (王建国) is in demo_data.USERS; these four join him on the pitch panel.
+    # The demo's first judge (王建国) is in data.USERS; these four join him on the pitch panel.
     "judge2": dict(email="judge2@demo.yichuang.cn", name="刘敏", phone="13905730005", is_judge=True),
     "judge3": dict(email="judge3@demo.yichuang.cn", name="赵志刚", phone="13905730006", is_judge=True),
     "judge4": dict(email="judge4@demo.yichuang.cn", name="孙丽萍", phone="13905730007", is_judge=True),

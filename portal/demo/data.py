@@ -1,11 +1,11 @@
-"""Names and texts of the demo data (kept apart from the code that builds the rows, portal/demo.py).
+"""Names and texts of the demo data (kept apart from the code that builds the rows, portal/demo/__init__.py).
 
 Organizations, projects and places follow /work/shared/examples/names.md (press reports on Zhejiang
 volunteer programmes); people's names, phone numbers and codes are invented.
 """
 from __future__ import annotations
 
-from .demo_data_judging import JUDGE_TITLES, JUDGES
+from .judging_data import JUDGE_TITLES, JUDGES
 
 CATEGORIES = [
     "助老", "助残", "关爱儿童", "关爱外来务工人员", "环境保护", "社区治理",

@@ -1,7 +1,7 @@
 """Realistic Chinese demo data: `flask --app portal demo` (make demo) calls load_demo().
 
 Rows are built with the models directly (and portal.audit.record for the history), so the demo does
-not depend on the services' request-time checks; the texts live in portal/demo_data.py.
+not depend on the services' request-time checks; the texts live in portal/demo/data.py.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from stdnum.cn import uscc as uscc_module
 from werkzeug.security import generate_password_hash
 
-from . import audit
-from .accounts.models import MemberRole, Membership, Notification, OrgKind, Organization, OrgStatus, User
-from .applications.models import (
+from .. import audit
+from ..accounts.models import MemberRole, Membership, Notification, OrgKind, Organization, OrgStatus, User
+from ..applications.models import (
     ADMIN_BUDGET_CATEGORY,
     Activity,
     Application,
@@ -24,9 +24,9 @@ from .applications.models import (
     BudgetLine,
     TeamMember,
 )
-from .applications.snapshot import application_snapshot
-from .calls.models import Call, CallStatus, Category
-from .demo_data import (
+from ..applications.snapshot import application_snapshot
+from ..calls.models import Call, CallStatus, Category
+from .data import (
     CALL_2025,
     CALL_2026,
     CATEGORIES,
@@ -39,8 +39,8 @@ from .demo_data import (
     TEAM,
     USERS,
 )
-from .extensions import db
-from .types import SHANGHAI, quantize, utcnow
+from ..extensions import db
+from ..types import SHANGHAI, quantize, utcnow
 
 __all__ = ["DEMO_ACCOUNTS", "load_demo", "reset_database", "valid_uscc"]
 
@@ -369,7 +369,7 @@ def load_demo(reset: bool = True) -> str:
     builder.build_people()
     builder.build_calls()
     builder.build_applications()
-    from .demo_judging import build_judging
+    from .judging import build_judging
 
     build_judging(builder)
     db.session.commit()

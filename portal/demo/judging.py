@@ -1,6 +1,6 @@
 """Demo judging: the 2025 call finalized, a spring call under public notice (公示) with objections
 and a popularity vote, and an autumn call in its blind online round with the demo judge's sheets
-half done and a live pitch final planned. Rows are built directly, like portal/demo.py; rankings
+half done and a live pitch final planned. Rows are built directly, like portal/demo/__init__.py; rankings
 come from the real results code so the demo shows what the pages compute."""
 from __future__ import annotations
 
@@ -8,20 +8,10 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from .accounts.models import User
-from .applications.models import Application, ApplicationStatus
-from .calls.models import (
-    Advancement,
-    Aggregation,
-    AwardTier,
-    Call,
-    CallStatus,
-    Criterion,
-    Round,
-    RoundKind,
-    RoundStatus,
-)
-from .demo_data_judging import (
+from ..accounts.models import User
+from ..applications.models import Application, ApplicationStatus
+from ..calls.models import Call, CallStatus
+from .judging_data import (
     AWARD_TIERS,
     AWARD_TIERS_2025,
     CALL_AUTUMN,
@@ -33,8 +23,15 @@ from .demo_data_judging import (
     ONLINE_RUBRIC,
     PITCH_RUBRIC,
 )
-from .extensions import db
-from .judging.models import (
+from ..extensions import db
+from ..judging.models import (
+    Advancement,
+    Aggregation,
+    AwardTier,
+    Criterion,
+    Round,
+    RoundKind,
+    RoundStatus,
     Assignment,
     Award,
     CallJudge,
@@ -47,9 +44,9 @@ from .judging.models import (
     SheetStatus,
     Vote,
 )
-from .judging.assignment import plan_assignment
-from .judging.results import round_results
-from .judging.services import conflicted_org_ids
+from ..judging.assignment import plan_assignment
+from ..judging.results import round_results
+from ..judging.services import conflicted_org_ids
 
 PANEL = ["judge", "judge2", "judge3", "judge4", "judge5"]
 # How each judge leans (share of the maximum): 赵志刚 scores budgets hard, 黄伟东 is generous.
