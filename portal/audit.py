@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,32 +43,23 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-# How to reach the committee from an entity, tried in order: a call has committee_id; an application,
-# round, award or notice has .call; a sheet, assignment or criterion has .round; an objection has .notice;
-# a version or message has .application.
-_PATHS_TO_COMMITTEE = (("committee_id",), ("call", "committee_id"), ("round", "call", "committee_id"),
-                       ("notice", "call", "committee_id"), ("application", "call", "committee_id"))
+class Audited(Protocol):
+    """What an audited record says of itself: its table and id, and the committee whose members may
+    read its events (None when they concern every committee: accounts, organizations' verification)."""
+
+    __tablename__: str
+    id: int
+
+    @property
+    def audit_committee_id(self) -> int | None: ...
 
 
-def committee_of(entity) -> int | None:
-    """The committee an entity's events belong to (None when it belongs to no call)."""
-    for path in _PATHS_TO_COMMITTEE:
-        value = entity
-        for name in path:
-            value = getattr(value, name, None)
-            if value is None:
-                break
-        if isinstance(value, int):
-            return value
-    return None
-
-
-def record(actor, action: str, entity, summary: str = "", data: dict | None = None,
+def record(actor, action: str, entity: Audited | tuple[str, int | None], summary: str = "", data: dict | None = None,
            committee_id: int | None = None) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits).
 
     `entity` is a model instance (its table name and id are kept) or a (type, id) pair. The event
-    belongs to `committee_id`, or else to the committee found from the entity (committee_of).
+    belongs to `committee_id`, or else to the committee the entity names (Audited.audit_committee_id).
     """
     if isinstance(entity, tuple):
         entity_type, entity_id = entity
@@ -76,7 +67,7 @@ def record(actor, action: str, entity, summary: str = "", data: dict | None = No
         db.session.flush()  # the id of a new row
         entity_type, entity_id = entity.__tablename__, entity.id
         if committee_id is None:
-            committee_id = committee_of(entity)
+            committee_id = entity.audit_committee_id
     actor_id = getattr(actor, "id", None)
     actor_name = (getattr(actor, "display_name", None) or getattr(actor, "email", None)) if actor else None
     event = AuditEvent(

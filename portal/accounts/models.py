@@ -88,6 +88,8 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
+    audit_committee_id = None  # its events concern every committee (portal.audit)
+
 
 class Organization(db.Model):
     __tablename__ = "organizations"
@@ -126,6 +128,8 @@ class Organization(db.Model):
     def is_verified(self) -> bool:
         return self.status == OrgStatus.VERIFIED
 
+    audit_committee_id = None  # its events concern every committee (portal.audit)
+
 
 class Membership(db.Model):
     __tablename__ = "memberships"
@@ -140,6 +144,8 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship(back_populates="memberships")
 
     __table_args__ = (sa.UniqueConstraint("user_id", "organization_id", name="uq_memberships_user_org"),)
+
+    audit_committee_id = None  # its events concern every committee (portal.audit)
 
 
 class InvitationKind(enum.Enum):
@@ -165,6 +171,8 @@ class Invitation(db.Model):
 
     organization: Mapped[Organization | None] = relationship()
 
+    audit_committee_id = None  # its events concern every committee (portal.audit)
+
 
 class Notification(db.Model):
     """An in-app message to one user (the bell in the navigation)."""
@@ -178,3 +186,5 @@ class Notification(db.Model):
     link: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    audit_committee_id = None  # its events concern every committee (portal.audit)

@@ -1,8 +1,9 @@
-"""The one place that answers "may this user do this (to this object)?".
+"""Who may reach a view, and the membership primitives every domain's rules are built on.
 
 Every view carries an access rule through the @access decorator (the access test walks app.url_map
-and fails on a route without one); object-level questions are the can_* functions below, called
-by services (which raise PermissionDenied) or by views through require().
+and fails on a route without one). Object-level questions ("may this user do this to this object?")
+are each domain's own, in <domain>/permissions.py, built on memberships(), org_ids() and is_member()
+below; services call them (and raise PermissionDenied), views through require().
 """
 from __future__ import annotations
 
@@ -100,27 +101,6 @@ def can_view_org(user: User | None, org: Organization) -> bool:
 
 def can_verify_org(user: User | None, org: Organization) -> bool:
     return is_committee(user) and org.kind != OrgKind.COMMITTEE
-
-
-def can_manage_call(user: User | None, call) -> bool:
-    """Create, edit, publish: members of the committee that runs the call."""
-    return is_member(user, call.committee_id)
-
-
-def can_view_application(user: User | None, application) -> bool:
-    """The applicant NGO's members always; the call's committee once it has been submitted."""
-    if is_member(user, application.organization_id):
-        return True
-    # Compared by value: accounts sits below applications and never imports it.
-    return is_member(user, application.call.committee_id) and application.status.value != "draft"
-
-
-def can_edit_application(user: User | None, application) -> bool:
-    return is_member(user, application.organization_id)
-
-
-def can_screen_application(user: User | None, application) -> bool:
-    return is_member(user, application.call.committee_id)
 
 
 def can_view_audit(user: User | None) -> bool:

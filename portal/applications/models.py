@@ -130,6 +130,11 @@ class Application(db.Model):
     def is_editable(self) -> bool:
         return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.call.committee_id
+
 
 class Activity(db.Model):
     __tablename__ = "application_activities"
@@ -198,6 +203,11 @@ class Attachment(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="attachments")
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.application.call.committee_id
+
 
 class ApplicationVersion(db.Model):
     """A frozen snapshot taken at every submission; the committee compares versions."""
@@ -215,6 +225,11 @@ class ApplicationVersion(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("application_id", "number", name="uq_application_versions_app_number"),)
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.application.call.committee_id
+
 
 class ApplicationMessage(db.Model):
     """A message between the committee and the NGO about one application (reasons, receipts)."""
@@ -230,3 +245,8 @@ class ApplicationMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="messages")
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.application.call.committee_id

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload
 from .. import audit
 from ..accounts.models import OrgKind, Organization, User
 from ..accounts.notifications import notify_organization
-from ..accounts.permissions import can_screen_application, org_ids
+from ..accounts.permissions import org_ids
+from .permissions import can_screen_application
 from ..calls.models import Call, Category
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db

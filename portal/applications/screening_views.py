@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .. import audit
 from ..accounts.models import Membership, Organization
-from ..accounts.permissions import access, acting_user, can_screen_application, require
+from ..accounts.permissions import access, acting_user, require
+from .permissions import can_screen_application
 from ..errors import DomainError, InvalidTransition, PermissionDenied
 from ..extensions import db
 from ..form_errors import attach_error, flash_error

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from .. import audit
 from ..accounts.models import OrgKind, Organization, User
 from ..accounts.notifications import notify_organization
-from ..accounts.permissions import can_edit_application, is_member
+from ..accounts.permissions import is_member
+from .permissions import can_edit_application
 from ..calls.models import Call
 from ..errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from ..extensions import db

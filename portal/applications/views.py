@@ -16,15 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import OrgKind
-from ..accounts.permissions import (
-    access,
-    acting_user,
-    can_edit_application,
-    can_view_application,
-    org_ids,
-    organizations,
-    require,
-)
+from ..accounts.permissions import access, acting_user, org_ids, organizations, require
+from .permissions import can_edit_application, can_view_application
 from ..calls.models import Call
 from ..calls.services import is_accepting_applications
 from ..downloads import file_response, stored_file_response

@@ -51,6 +51,8 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
+    audit_committee_id = None  # its events concern every committee (portal.audit)
+
 
 call_categories = sa.Table(
     "call_categories",
@@ -104,3 +106,8 @@ class Call(db.Model):
 
     def is_open_at(self, moment: datetime) -> bool:
         return self.status == CallStatus.PUBLISHED and self.opens_at <= moment < self.closes_at
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.committee_id

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Organization
-from ..accounts.permissions import can_manage_call, is_committee, is_member
+from ..accounts.permissions import is_committee, is_member
+from .permissions import can_manage_call
 from ..audit import record
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db

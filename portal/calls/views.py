@@ -5,13 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from ..accounts.models import OrgKind
-from ..accounts.permissions import (
-    access,
-    acting_user,
-    can_manage_call,
-    organizations,
-    require,
-)
+from ..accounts.permissions import access, acting_user, organizations, require
+from .permissions import can_manage_call
 from ..errors import DomainError
 from ..extensions import db
 from ..form_errors import flash_error, show_error

@@ -22,7 +22,7 @@ from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..types import utcnow
 from .results import round_results
-from .services import can_manage_judging
+from .permissions import can_manage_judging
 
 
 def proposed_advancers(results) -> list[int]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..accounts.notifications import notify_users
-from ..accounts.permissions import can_manage_call
+from .permissions import can_manage_judging
 from ..applications.models import Application
 from ..audit import record
 from .models import Assignment, CallJudge, Round, RoundEntry, RoundStatus, ScoreSheet, SheetStatus
@@ -88,7 +88,7 @@ def plan_assignment(applications, judges, per_app: int, conflicts, existing) -> 
 # --- services --------------------------------------------------------------------------------------
 
 def _require_committee(actor: User, round_: Round) -> None:
-    if not can_manage_call(actor, round_.call):
+    if not can_manage_judging(actor, round_.call):
         raise PermissionDenied("只有主办该征集的组委会成员才能分配评委。")
 
 

@@ -20,7 +20,8 @@ from ..types import local_to_utc, to_local, utcnow
 from . import awards as award_service
 from . import notice as notice_service
 from .models import Objection, ObjectionStatus
-from .services import can_manage_judging, managed_call_or_404
+from .services import managed_call_or_404
+from .permissions import can_manage_judging
 from .views import bp
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"

@@ -28,7 +28,8 @@ from ..extensions import db
 from ..i18n import N_
 from ..types import format_money, format_wan
 from .results import round_results
-from .services import can_manage_judging, lock_row
+from .services import lock_row
+from .permissions import can_manage_judging
 
 
 def lock_call(call: Call) -> None:

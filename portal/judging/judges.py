@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.invitations import invite_judge
 from ..accounts.models import Membership, Organization, User
 from ..accounts.notifications import notify_organization, notify_users
-from ..accounts.permissions import can_manage_call
+from .permissions import can_manage_judging
 from ..accounts.services import find_user_by_email, normalize_email
 from ..applications.models import Application, ApplicationStatus
 from ..audit import record
@@ -31,7 +31,7 @@ REASON_MAX = 300
 
 
 def _require_committee(actor: User, call: Call) -> None:
-    if not can_manage_call(actor, call):
+    if not can_manage_judging(actor, call):
         raise PermissionDenied("只有主办该征集的组委会成员才能管理评委。")
 
 

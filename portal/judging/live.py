@@ -25,7 +25,7 @@ from ..i18n import N_
 from ..types import utcnow
 from . import aggregation
 from .scoring import sheet_totals_query
-from .services import can_manage_judging
+from .permissions import can_manage_judging
 
 NOT_STARTED = N_("未开始")  # a sheet's state before it exists
 

@@ -12,7 +12,8 @@ from ..extensions import db
 from ..request_args import int_arg
 from . import live
 from .scoring import field_name, save_sheet
-from .services import can_manage_judging, get_entry_or_404, get_round_or_404
+from .services import get_entry_or_404, get_round_or_404
+from .permissions import can_manage_judging
 from .views import bp
 
 CONTROLS = {"next": live.next_entry, "previous": live.previous_entry, "restart": live.restart_timer}

@@ -128,6 +128,11 @@ class Round(db.Model):
             return False
         return self.closes_at is None or moment < self.closes_at
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.call.committee_id
+
 
 class Criterion(db.Model):
     """One line of a round's rubric (评分项). A sheet's total is Σ score × weight."""
@@ -149,6 +154,11 @@ class Criterion(db.Model):
         sa.CheckConstraint("max_score > 0", name="positive_max_score"),
         sa.CheckConstraint("weight > 0", name="positive_weight"),
     )
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.round.call.committee_id
 
 
 class AwardTier(db.Model):
@@ -173,6 +183,11 @@ class AwardTier(db.Model):
         sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
     )
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.call.committee_id
+
 
 class CallJudge(db.Model):
     """A judge invited to a call. Invited by email: user_id is filled once that email has an account."""
@@ -190,6 +205,11 @@ class CallJudge(db.Model):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
     __table_args__ = (sa.UniqueConstraint("call_id", "email", name="uq_call_judges_call_email"),)
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.call.committee_id
 
 
 class Conflict(db.Model):
@@ -211,6 +231,8 @@ class Conflict(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("judge_id", "organization_id", name="uq_conflicts_judge_org"),)
 
+    audit_committee_id = None  # its events concern every committee (portal.audit)
+
 
 class RoundEntry(db.Model):
     """An application taking part in a round; `position` is the running order of a live pitch."""
@@ -229,6 +251,11 @@ class RoundEntry(db.Model):
     application: Mapped[Application] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("round_id", "application_id", name="uq_round_entries_round_app"),)
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.round.call.committee_id
 
 
 class Assignment(db.Model):
@@ -251,6 +278,11 @@ class Assignment(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("round_id", "application_id", "judge_id", name="uq_assignments_round_app_judge"),
     )
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.round.call.committee_id
 
 
 class SheetStatus(StateEnum):
@@ -292,6 +324,11 @@ class ScoreSheet(db.Model):
         sa.Index("ix_score_sheets_round_status", "round_id", "status"),
     )
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.round.call.committee_id
+
 
 class Score(db.Model):
     __tablename__ = "scores"
@@ -323,6 +360,11 @@ class LiveStage(db.Model):
     round: Mapped[Round] = relationship()
     entry: Mapped[RoundEntry | None] = relationship()
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.round.call.committee_id
+
 
 class Award(db.Model):
     """An application given an award tier. Final once the call's results are finalized."""
@@ -342,6 +384,11 @@ class Award(db.Model):
     application: Mapped[Application] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("tier_id", "application_id", name="uq_awards_tier_app"),)
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.call.committee_id
 
 
 class PublicNotice(db.Model):
@@ -363,6 +410,11 @@ class PublicNotice(db.Model):
     call: Mapped[Call] = relationship()
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.call.committee_id
 
 
 class ObjectionStatus(StateEnum):
@@ -400,6 +452,11 @@ class Objection(db.Model):
     notice: Mapped[PublicNotice] = relationship()
     application: Mapped[Application | None] = relationship()
 
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.notice.call.committee_id
+
 
 class Vote(db.Model):
     """One account's vote in a notice's popularity poll (人气奖): one per account per notice."""
@@ -412,4 +469,11 @@ class Vote(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    notice: Mapped[PublicNotice] = relationship()
+
     __table_args__ = (sa.UniqueConstraint("notice_id", "user_id", name="uq_votes_notice_user"),)
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.notice.call.committee_id

@@ -31,7 +31,7 @@ from ..i18n import N_
 from ..types import format_money, to_local, utcnow
 from .awards import call_awards, last_round, lock_call
 from .models import Award, Objection, ObjectionStatus, PublicNotice, RoundEntry, Vote
-from .services import can_manage_judging
+from .permissions import can_manage_judging
 
 DEFAULT_DAYS = 7  # the usual notice period is 5–7 days
 TEXT_MAX = 5000

@@ -30,7 +30,8 @@ from ..types import quantize, utcnow
 from .models import (
     Advancement, Aggregation, Assignment, Round, RoundEntry, RoundKind, RoundStatus, ScoreSheet, SheetStatus,
 )
-from .services import can_manage_judging, lock_row
+from .services import lock_row
+from .permissions import can_manage_judging
 
 FINISHED = (CallStatus.NOTICE, CallStatus.FINAL)  # results published: the set-up is history
 

@@ -19,7 +19,8 @@ from ..parsing import FieldErrors, clean_text, parse_decimal, parse_flag, row_va
 from ..types import quantize
 from .models import Advancement, Criterion, Round, RoundStatus, ScoreSheet
 from .rounds import FINISHED, check_setup_editable
-from .services import can_manage_judging, sync_rows
+from .services import sync_rows
+from .permissions import can_manage_judging
 
 MAX_CRITERIA = 30
 

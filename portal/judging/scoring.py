@@ -16,7 +16,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..types import utcnow
 from .aggregation import TWO_PLACES, exact_total, money2
-from .services import is_assigned
+from .permissions import is_assigned
 
 COMMENT_MAX = 2000
 

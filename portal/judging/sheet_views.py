@@ -42,13 +42,8 @@ from .scoring import (
     sheet_for,
     sheet_total,
 )
-from .services import (
-    can_view_entry,
-    get_entry_or_404,
-    get_round_or_404,
-    is_assigned,
-    is_call_judge,
-)
+from .services import get_entry_or_404, get_round_or_404
+from .permissions import can_view_entry, is_assigned, is_call_judge
 from .views import bp
 
 SHOWN_ROUND_STATES = (RoundStatus.OPEN, RoundStatus.LOCKED)

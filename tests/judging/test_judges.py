@@ -14,7 +14,8 @@ from portal.errors import DomainError, PermissionDenied
 from portal.extensions import db
 from portal.judging import judges as judging
 from portal.judging.models import Assignment, CallJudge, Conflict, ScoreSheet
-from portal.judging.services import conflicted_org_ids, is_call_judge
+from portal.judging.services import conflicted_org_ids
+from portal.judging.permissions import is_call_judge
 
 from ..conftest import login
 from ..factories import (
