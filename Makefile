@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-FLASK := $(VENV)/bin/flask --app portal
+FLASK := $(VENV)/bin/flask --app portal.app
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: WeasyPrint's libraries (libharfbuzz-subset0 keeps Chinese PDFs fast), a CJK font,
 # Chromium for the browser tests.

@@ -139,7 +139,7 @@ def run(runs: int = 7, n_applications: int = 2000, n_judges: int = 5) -> dict:
     try:
         import sqlalchemy as sa
 
-        from portal import create_app
+        from portal.app import create_app
         from portal.extensions import db
         from portal.judging.results import forget_cached_results
 

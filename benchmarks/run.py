@@ -3,7 +3,7 @@
 
 1. Builds a throwaway SQLite database in a temporary folder: 1,000 published calls of one committee
    (with categories) and 1,000 submitted applications (with budget lines) to one of them.
-2. Starts gunicorn (2 workers) on free 127.0.0.1 ports: the portal (`portal:create_app()`) and the
+2. Starts gunicorn (2 workers) on free 127.0.0.1 ports: the portal (`portal.wsgi:app`) and the
    baselines (benchmarks/baseline_app.py: a Flask route returning a string, and a bare
    Flask + SQLAlchemy + Jinja page listing 20 calls of the same table).
 3. Loads each page with a bounded load (fixed connections, fixed duration or number of requests,
@@ -77,7 +77,7 @@ def build_database(env: dict) -> dict:
         os.environ[key] = env[key]
     from werkzeug.security import generate_password_hash
 
-    from portal import create_app
+    from portal.app import create_app
     from portal.accounts.models import MemberRole, Membership, OrgKind, Organization, OrgStatus, User
     from portal.applications.models import Application, ApplicationStatus, BudgetLine
     from portal.calls.models import Call, CallStatus, Category
@@ -357,7 +357,7 @@ def main(argv=None) -> int:
         facts = build_database(env)
         print(f"database: {N_CALLS} published calls, {N_APPLICATIONS} submitted applications "
               f"({time.perf_counter() - t0:.1f} s) in {workdir}")
-        portal = Server("portal", "portal:create_app()", env, workdir, args)
+        portal = Server("portal", "portal.wsgi:app", env, workdir, args)
         baseline = Server("baseline", "baseline_app:create_app()", env, workdir, args,
                           ["--pythonpath", str(ROOT / "benchmarks")])
         servers += [portal, baseline]

@@ -30,26 +30,14 @@ def _redis_connection():
     return Redis.from_url(current_app.config["REDIS_URL"])
 
 
-def _run_in_app(import_path: str, args: tuple, kwargs: dict):
-    """Entry point for RQ workers: build the app, then run the job inside its context."""
-    from importlib import import_module
-
-    from . import create_app
-
-    module_name, fn_name = import_path.rsplit(":", 1)
-    fn = getattr(import_module(module_name), fn_name)
-    app = create_app()
-    with app.app_context():
-        return fn(*args, **kwargs)
-
-
 def enqueue(fn: Callable, *args, **kwargs) -> JobHandle:
     import_path = f"{fn.__module__}:{fn.__name__}"
     if current_app.config.get("REDIS_URL"):
         from rq import Queue
 
         queue = Queue("yichuang", connection=_redis_connection())
-        job = queue.enqueue(_run_in_app, import_path, args, kwargs, job_timeout=600)
+        # The worker builds the app (portal.worker); the kernel names it by path and never imports it.
+        job = queue.enqueue("portal.worker.run_job", import_path, args, kwargs, job_timeout=600)
         return JobHandle(id=job.id, status="queued")
     # In-process: run now, inside the current app context; a failure is logged, never raised
     # into the request that asked for the work.

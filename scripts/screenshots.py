@@ -54,7 +54,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'demo.db'}"
     from playwright.sync_api import sync_playwright
 
-    from portal import create_app
+    from portal.app import create_app
     from portal.demo import load_demo
     from portal.extensions import db
 

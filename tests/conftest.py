@@ -12,7 +12,7 @@ from hypothesis import settings
 settings.register_profile("yichuang", deadline=None)
 settings.load_profile("yichuang")
 
-from portal import create_app
+from portal.app import create_app
 from portal.extensions import db
 
 from .factories import PASSWORD

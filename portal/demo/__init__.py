@@ -1,4 +1,4 @@
-"""Realistic Chinese demo data: `flask --app portal demo` (make demo) calls load_demo().
+"""Realistic Chinese demo data: `flask --app portal.app demo` (make demo) calls load_demo().
 
 Rows are built with the models directly (and portal.audit.record for the history), so the demo does
 not depend on the services' request-time checks; the texts live in portal/demo/data.py.
