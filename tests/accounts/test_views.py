@@ -185,6 +185,14 @@ def test_dashboard_for_new_user(client, login_as):
     assert "登记组织" in html
 
 
+def test_dashboard_shows_a_committee_member_their_committee(client, login_as):
+    user = make_member(OrgKind.COMMITTEE, org=make_org(OrgKind.COMMITTEE, name="共青团平湖市委员会"))
+    login_as(user)
+    html = client.get("/me").get_data(as_text=True)
+    assert "共青团平湖市委员会" in html
+    assert "您还没有加入任何公益组织或爱心企业" not in html and "登记组织" not in html
+
+
 def test_login_rate_limit(tmp_path):
     app = make_test_app("sqlite://", tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     with app.app_context():
