@@ -128,6 +128,15 @@ class Organization(db.Model):
     def is_verified(self) -> bool:
         return self.status == OrgStatus.VERIFIED
 
+    @property
+    def kind_label(self) -> str:
+        """What to call it: an applicant by its 组织形式 (a 村(社区) or a 机关 is no 公益组织), else 申报单位;
+        a sponsor by its form too (企业, 基金会 …); a committee is the 主办方."""
+        if self.kind == OrgKind.COMMITTEE:
+            return self.kind.label
+        fallback = N_("申报单位") if self.kind == OrgKind.NGO else self.kind.label
+        return self.legal_form if self.legal_form and self.legal_form != "其他" else fallback
+
     audit_committee_id = None  # its events concern every committee (portal.audit)
 
 

@@ -202,3 +202,12 @@ def test_login_rate_limit(tmp_path):
                  for _ in range(4)]
         db.session.remove()
     assert codes[:3] == [200, 200, 200] and codes[3] == 429
+
+
+def test_an_applicant_is_called_by_its_legal_form_not_an_ngo(client, login_as):
+    village = make_org(OrgKind.NGO, name="平湖市当湖街道金桥村村民委员会", legal_form="村(社区)")
+    login_as(make_member(org=village))
+    html = client.get("/me").get_data(as_text=True)
+    assert "村(社区)" in html and "公益组织" not in html.split("</nav>", 1)[-1]
+    assert village.kind_label == "村(社区)"
+    assert make_org(OrgKind.NGO, legal_form=None).kind_label == "申报单位"
