@@ -40,5 +40,33 @@
       el.textContent = "剩余 " + (d ? d + " 天 " : "") + h + " 小时 " + m + " 分";
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); });
+  // Wide tables and the sticky score sheet scroll inside the page. A region that scrolls must be
+  // reachable by keyboard (axe: scrollable-region-focusable): one that overflows gets tabindex=0 and,
+  // when unnamed, the name of its caption or first heading; it loses them again when it fits.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive, .score-sheet").forEach(function (el) {
+      var overflows = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      if (overflows && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-focus", "");
+        if (!el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) {
+          var name = el.querySelector("caption, h2, h3, legend");
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", (name ? name.textContent : document.title).trim());
+          el.setAttribute("data-scroll-named", "");
+        }
+      } else if (!overflows && el.hasAttribute("data-scroll-focus")) {
+        ["tabindex", "data-scroll-focus"].forEach(function (a) { el.removeAttribute(a); });
+        if (el.hasAttribute("data-scroll-named")) {
+          ["role", "aria-label", "data-scroll-named"].forEach(function (a) { el.removeAttribute(a); });
+        }
+      }
+    });
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(focusableScrollers, 200);
+  });
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); focusableScrollers(); });
 })();
