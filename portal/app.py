@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     logging.basicConfig(level=logging.INFO)
+    _warn_about_portal_url(app, set_here=bool(os.environ.get("PORTAL_URL") or (config and "PORTAL_URL" in config)))
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per layout step
 
     db.init_app(app)
@@ -82,6 +83,9 @@ def create_app(config: dict | None = None) -> Flask:
             .where(User.id == user_pk)
         ).first()
 
+    from .request_args import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond the database's range are 404
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -91,6 +95,18 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _warn_about_portal_url(app: Flask, set_here: bool) -> None:
+    """Links in mail are built from PORTAL_URL: a production set-up without it mails links to
+    the embedded default, which no one can open."""
+    from .config import looks_like_production
+
+    if not set_here and looks_like_production(app.config):
+        logging.getLogger("portal").warning(
+            "PORTAL_URL is not set: links in mail and notifications will point at %s. "
+            "Set PORTAL_URL to the address people use to reach the portal, e.g. https://gongyi.example.cn",
+            app.config["PORTAL_URL"])
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -18,6 +18,15 @@ def _instance_secret(instance_path: str) -> str:
     return key
 
 
+DEFAULT_PORTAL_URL = "http://127.0.0.1:5000"  # the embedded mode's `flask run` / `make demo`
+
+
+def looks_like_production(config) -> bool:
+    """PostgreSQL, or cookies only over HTTPS: not a developer's embedded portal."""
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    return uri.startswith("postgresql") or bool(config.get("SESSION_COOKIE_SECURE"))
+
+
 def load_config(instance_path: str) -> dict:
     env = os.environ
     database_url = env.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "yichuang.db")
@@ -50,6 +59,9 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME") or "http",
+        # Where people reach the portal: every link in mail, notifications and PDFs starts with it
+        # (portal/links.py). A path prefix is allowed: https://gongyi.example.cn/yichuang
+        "PORTAL_URL": env.get("PORTAL_URL") or DEFAULT_PORTAL_URL,
         "PAGE_SIZE": 20,
         # Anonymous public pages are cached this many seconds (0 = off); see portal/page_cache.py.
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS") or 10),

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 from flask import current_app, render_template
 
 from .errors import DomainError
+from .links import portal_url
 
 
 class PdfFontError(DomainError):
@@ -49,15 +50,19 @@ def check_cjk_font() -> None:
 def static_path_for(url: str) -> Path:
     """The file under the portal's static folder that `url` names, or PdfFetchRefused.
 
-    Only http(s) URLs of this portal's /static/… path are served (read from disk, never over the
-    network); file://, data:, other hosts and paths outside the static folder are refused.
+    Only http(s) URLs of this portal's /static/… path (on PORTAL_URL's host, with or without its
+    path prefix) are served (read from disk, never over the network); file://, data:, other hosts
+    and paths outside the static folder are refused.
     """
     parsed = urlparse(url)
+    portal = urlparse(portal_url())
     static_url = current_app.static_url_path.rstrip("/") + "/"
-    server = current_app.config.get("SERVER_NAME") or "localhost"
-    if parsed.scheme in ("http", "https") and parsed.netloc == server and parsed.path.startswith(static_url):
+    path_part = parsed.path
+    if portal.path and path_part.startswith(portal.path + "/"):
+        path_part = path_part[len(portal.path):]
+    if parsed.scheme in ("http", "https") and parsed.netloc == portal.netloc and path_part.startswith(static_url):
         root = Path(current_app.static_folder).resolve()
-        path = (root / unquote(parsed.path[len(static_url):])).resolve()
+        path = (root / unquote(path_part[len(static_url):])).resolve()
         if root in path.parents and path.is_file():
             return path
     raise PdfFetchRefused(f"refused to fetch {url}")
@@ -80,7 +85,7 @@ def render_pdf(template_name: str, **context) -> bytes:
 
     check_cjk_font()
     html = render_template(template_name, **context)
-    base = "http://{}/".format(current_app.config.get("SERVER_NAME") or "localhost")
+    base = portal_url() + "/"  # relative links in the PDF become absolute links to the portal
     return HTML(string=html, base_url=base, url_fetcher=_fetcher()).write_pdf()
 
 

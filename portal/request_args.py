@@ -6,8 +6,18 @@ negatives, and 40-digit numbers alike — so no view hands what a user typed str
 from __future__ import annotations
 
 from flask import request
+from werkzeug.routing import IntegerConverter
 
 MAX_INT = 2**31 - 1  # PostgreSQL's integer; SQLite's is larger
+
+
+class IdConverter(IntegerConverter):
+    """The app's `int` URL converter: matches only 1 … 2**31 − 1, the ids a database can hold, so
+    /calls/0 and /calls/99999999999999999999 are 404 on every backend instead of reaching SQL."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_INT,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def int_arg(name: str, source=None) -> int | None:

@@ -64,6 +64,32 @@ def no_real_smtp(monkeypatch):
     monkeypatch.setattr(smtplib, "SMTP_SSL", refuse)
 
 
+@pytest.fixture(autouse=True)
+def mail_links_open_a_page(monkeypatch):
+    """Every mail any test sends: each link in it is absolute, under PORTAL_URL, and matches a route
+    (tests/mail_links.py). Recorded as it is sent, so a test that empties its outbox is checked too."""
+    import functools
+
+    from flask import current_app
+
+    from portal import mail
+
+    from .mail_links import link_problems
+
+    sent: list = []
+    original = mail.send_mail
+
+    @functools.wraps(original)
+    def recording_send_mail(message):
+        sent.append((current_app._get_current_object(), dict(message)))
+        return original(message)
+
+    monkeypatch.setattr(mail, "send_mail", recording_send_mail)
+    yield
+    problems = [problem for application, message in sent for problem in link_problems(application, message)]
+    assert not problems, "links in mail that a mail client cannot open:\n" + "\n".join(problems)
+
+
 def make_test_app(uri: str, tmp_path, **overrides):
     config = {
         "TESTING": True,
@@ -76,6 +102,7 @@ def make_test_app(uri: str, tmp_path, **overrides):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "REDIS_URL": None,
         "SERVER_NAME": "localhost",
+        "PORTAL_URL": "http://localhost",
         "PUBLIC_CACHE_SECONDS": 0,
     }
     config.update(overrides)

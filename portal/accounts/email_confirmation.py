@@ -17,11 +17,12 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..form_errors import flash_error
 from ..i18n import N_
+from ..links import absolute_url, safe_next
 from ..mail import queue_mail
 from ..types import utcnow
 from .models import User
 from .permissions import access, acting_user
-from .views import bp, safe_next
+from .views import bp
 
 SALT = "confirm-email"
 MAX_AGE = 3 * 24 * 3600
@@ -35,11 +36,11 @@ def make_confirmation_token(user: User) -> str:
     return _serializer().dumps({"uid": user.id, "email": user.email})
 
 
-def send_confirmation(user: User, link_for) -> None:
-    """Mail a confirmation link to the user's address. link_for(token) → URL."""
+def send_confirmation(user: User) -> None:
+    """Mail a confirmation link to the user's address."""
     if user.email_confirmed_at is not None:
         raise DomainError(N_("您的电子邮箱已经确认过了。"))
-    link = link_for(make_confirmation_token(user))
+    link = absolute_url("accounts.confirm_email", token=make_confirmation_token(user))
     queue_mail(user.email, "【益创】确认您的电子邮箱",
                f"请在 3 天内打开以下链接确认您的电子邮箱：\n{link}\n\n如非本人操作，请忽略本邮件。")
     record(user, "user.confirmation_sent", user, "发送邮箱确认邮件")
@@ -89,7 +90,7 @@ def confirm_email_view(token: str):
 def send_confirmation_view():
     user = acting_user()
     try:
-        send_confirmation(user, lambda token: url_for("accounts.confirm_email", token=token, _external=True))
+        send_confirmation(user)
         flash(_("确认邮件已发送到 %(email)s，请在 3 天内打开邮件中的链接。", email=user.email), "info")
     except DomainError as exc:
         db.session.rollback()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..audit import record
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..links import absolute_url
 from ..mail import queue_mail
 from ..types import utcnow
 from .models import Invitation, InvitationKind, MemberRole, Membership, Organization, User
@@ -26,7 +27,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
-def _create(actor: User, kind: InvitationKind, email: str, org: Organization | None, link_for, name=None):
+def _create(actor: User, kind: InvitationKind, email: str, org: Organization | None, name=None):
     from .services import normalize_email
 
     email = normalize_email(email)
@@ -38,7 +39,7 @@ def _create(actor: User, kind: InvitationKind, email: str, org: Organization | N
         token_hash=hash_token(token), expires_at=utcnow() + timedelta(days=VALID_DAYS),
     )
     db.session.add(invitation)
-    link = link_for(token)
+    link = absolute_url("accounts.invitation", token=token)
     if kind == InvitationKind.MEMBER:
         subject = f"【益创】邀请您加入“{org.name}”"
         body = f"{actor.display_name} 邀请您加入“{org.name}”。请在 7 天内打开以下链接接受邀请：\n{link}"
@@ -51,16 +52,16 @@ def _create(actor: User, kind: InvitationKind, email: str, org: Organization | N
     return invitation, token
 
 
-def invite_member(actor: User, org: Organization, email: str, link_for) -> tuple[Invitation, str]:
+def invite_member(actor: User, org: Organization, email: str) -> tuple[Invitation, str]:
     if not can_manage_org(actor, org):
         raise PermissionDenied("只有组织负责人可以邀请成员。")
-    return _create(actor, InvitationKind.MEMBER, email, org, link_for)
+    return _create(actor, InvitationKind.MEMBER, email, org)
 
 
-def invite_judge(actor: User, email: str, link_for, name: str | None = None) -> tuple[Invitation, str]:
+def invite_judge(actor: User, email: str, name: str | None = None) -> tuple[Invitation, str]:
     if not is_committee(actor):
         raise PermissionDenied("只有主办方可以邀请评审专家。")
-    return _create(actor, InvitationKind.JUDGE, email, None, link_for, name=name)
+    return _create(actor, InvitationKind.JUDGE, email, None, name=name)
 
 
 def find_invitation(token: str) -> Invitation:

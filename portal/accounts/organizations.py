@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from ..audit import record
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..links import absolute_url
 from ..types import utcnow
 from .models import COMPANY_FORMS, NGO_FORMS, MemberRole, Membership, OrgKind, Organization, OrgStatus, User
 from .notifications import notify_organization
@@ -99,7 +100,8 @@ def verify_organization(actor: User, org: Organization) -> Organization:
     org.verified_at = utcnow()
     org.verified_by_id = actor.id
     record(actor, "organization.verified", org, f"认证组织“{org.name}”")
-    notify_organization(org, f"组织“{org.name}”已通过认证", "您的组织已通过主办方审核，现在可以提交项目申报。")
+    notify_organization(org, f"组织“{org.name}”已通过认证", "您的组织已通过主办方审核，现在可以提交项目申报。",
+                        absolute_url("accounts.org_detail", org_id=org.id))
     db.session.commit()
     return org
 
@@ -114,7 +116,8 @@ def reject_organization(actor: User, org: Organization, reason: str) -> Organiza
     org.status = OrgStatus.REJECTED
     org.rejection_reason = reason
     record(actor, "organization.rejected", org, f"组织“{org.name}”未通过审核", {"reason": reason})
-    notify_organization(org, f"组织“{org.name}”未通过认证", f"原因：{reason}\n请修改组织信息后重新提交。")
+    notify_organization(org, f"组织“{org.name}”未通过认证", f"原因：{reason}\n请修改组织信息后重新提交。",
+                        absolute_url("accounts.org_edit", org_id=org.id))
     db.session.commit()
     return org
 

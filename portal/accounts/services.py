@@ -91,14 +91,15 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def request_password_reset(email: str, link_for) -> None:
-    """Mail a reset link if the account exists; say nothing either way. link_for(token) → URL."""
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way."""
+    from ..links import absolute_url
     from ..mail import queue_mail
 
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    link = link_for(make_reset_token(user))
+    link = absolute_url("accounts.reset_password", token=make_reset_token(user))
     queue_mail(user.email, "【益创】重置密码", f"请在 2 小时内打开以下链接设置新密码：\n{link}\n\n如非本人操作，请忽略本邮件。")
     record(user, "user.password_reset_requested", user, "申请重置密码")
     db.session.commit()

@@ -1,8 +1,6 @@
 """Accounts blueprint: login, registration, organizations, verification, notifications."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..form_errors import flash_error, show_error
 from ..i18n import N_
+from ..links import safe_next, safe_target
 from ..types import utcnow
 from . import invitations, services
 from . import organizations as orgs
@@ -38,14 +37,6 @@ from .models import (
 from .permissions import access, can_manage_org, can_verify_org, can_view_org, require
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
 
 
 def _login_limit() -> str:
@@ -116,8 +107,7 @@ def change_password():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(
-            form.email.data, lambda token: url_for("accounts.reset_password", token=token, _external=True))
+        services.request_password_reset(form.email.data)
         flash(_("如果该邮箱已注册，我们已发送一封重置密码的邮件，请在 2 小时内查收。"), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/form.html", form=form, title=N_("找回密码"), submit=N_("发送重置邮件"))
@@ -170,9 +160,9 @@ def notification_read(notification_id: int):
     if item.read_at is None:
         item.read_at = utcnow()
         db.session.commit()
-    if request.form.get("go") and item.link and item.link.startswith("/") and not item.link.startswith("//"):
-        return redirect(item.link)
-    return redirect(url_for("accounts.notifications"))
+    back = url_for("accounts.notifications")
+    # A stored link is absolute (under PORTAL_URL, portal.links); older rows hold a local path.
+    return redirect(safe_target(item.link, back) if request.form.get("go") else back)
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
@@ -255,8 +245,7 @@ def org_invite(org_id: int):
             flash(error, "danger")
     else:
         try:
-            invitations.invite_member(current_user, org, form.email.data,
-                                      lambda t: url_for("accounts.invitation", token=t, _external=True))
+            invitations.invite_member(current_user, org, form.email.data)
             flash(_("邀请邮件已发送。"), "success")
         except DomainError as exc:
             db.session.rollback()
@@ -357,8 +346,7 @@ def judges():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            invitations.invite_judge(current_user, form.email.data,
-                                     lambda t: url_for("accounts.invitation", token=t, _external=True))
+            invitations.invite_judge(current_user, form.email.data)
             flash(_("评审邀请已发送。"), "success")
             return redirect(url_for("accounts.judges"))
         except DomainError as exc:

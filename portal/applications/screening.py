@@ -21,6 +21,7 @@ from ..calls.models import Call, Category
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..i18n import N_
+from ..links import absolute_url
 from .models import Application, ApplicationMessage, ApplicationStatus, ApplicationVersion, BudgetLine
 from .snapshot import diff_snapshots
 from ..pagination import PageNumbers
@@ -261,7 +262,7 @@ DECISIONS = {
 
 
 def _link(application: Application) -> str:
-    return f"/applications/{application.id}"
+    return absolute_url("applications.detail", application_id=application.id)
 
 
 def _decide(user: User, application: Application, target: ApplicationStatus, reason: str | None, reason_required: bool) -> Application:

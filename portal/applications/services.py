@@ -18,6 +18,7 @@ from .permissions import can_edit_application
 from ..calls.models import Call
 from ..errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..links import absolute_url
 from ..types import format_money, quantize, to_local, utcnow
 from ..calls.services import is_accepting_applications
 from . import rules
@@ -40,7 +41,8 @@ DECLARATION_TEXT = (
 
 
 def application_link(application: Application) -> str:
-    return f"/applications/{application.id}"
+    """The application's page (absolute: it goes into mail and notifications)."""
+    return absolute_url("applications.detail", application_id=application.id)
 
 
 def _check_member(user: User, application: Application) -> None:

@@ -21,6 +21,7 @@ from ..audit import record
 from .models import Assignment, CallJudge, Round, RoundEntry, RoundStatus, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..links import absolute_url
 from ..types import to_local, utcnow
 from .judges import NeedsConfirmation, sheet_record
 from .services import conflicted_org_ids, is_conflicted, lock_row
@@ -105,16 +106,21 @@ def round_judge_ids(round_: Round) -> list[int]:
     ))
 
 
-def _notify_new_work(round_: Round, counts: dict[int, int], link: str | None) -> None:
+def round_link(round_: Round) -> str:
+    """The judge's page of the round (absolute: it goes into mail)."""
+    return absolute_url("judging.judge_round", round_id=round_.id)
+
+
+def _notify_new_work(round_: Round, counts: dict[int, int]) -> None:
     if not counts:
         return
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(list(counts))))}
     for judge_id, count in sorted(counts.items()):
         notify_users([users[judge_id]], f"新的评审任务：{round_.call.title} · {round_.name}",
-                     f"您在“{round_.name}”中新分配了 {count} 个项目。{_deadline_text(round_)}", link)
+                     f"您在“{round_.name}”中新分配了 {count} 个项目。{_deadline_text(round_)}", round_link(round_))
 
 
-def auto_assign(actor: User, round_: Round, link: str | None = None) -> Plan:
+def auto_assign(actor: User, round_: Round) -> Plan:
     """Fill every entry of the round up to judges_per_application; returns the plan, whose
     `unassigned` lists the applications still short of judges and why."""
     _require_committee(actor, round_)
@@ -141,12 +147,12 @@ def auto_assign(actor: User, round_: Round, link: str | None = None) -> Plan:
            f"{len(plan.unassigned)} 个项目评委不足",
            {"created": len(plan.pairs), "unassigned": [list(item) for item in plan.unassigned],
             "entries": len(applications), "judges": len(judge_ids), "per_app": round_.judges_per_application})
-    _notify_new_work(round_, counts, link)
+    _notify_new_work(round_, counts)
     db.session.commit()
     return plan
 
 
-def assign(actor: User, round_: Round, application: Application, judge: User, link: str | None = None) -> Assignment:
+def assign(actor: User, round_: Round, application: Application, judge: User) -> Assignment:
     """Assign one judge to one application by hand."""
     _require_committee(actor, round_)
     lock_row(round_, "status")
@@ -167,7 +173,7 @@ def assign(actor: User, round_: Round, application: Application, judge: User, li
     label = application.reference or application.title
     record(actor, "assignment.added", assignment, f"将 {label} 分配给 {judge.display_name}（{round_.name}）",
            {"round_id": round_.id, "application_id": application.id, "judge_id": judge.id})
-    _notify_new_work(round_, {judge.id: 1}, link)
+    _notify_new_work(round_, {judge.id: 1})
     db.session.commit()
     return assignment
 
@@ -272,7 +278,7 @@ def _deadline_text(round_: Round) -> str:
     return f"评分截止时间：{to_local(round_.closes_at):%Y-%m-%d %H:%M}（北京时间）。"
 
 
-def _remind(actor: User | None, round_: Round, link: str | None, not_since: datetime | None = None) -> int:
+def _remind(actor: User | None, round_: Round, not_since: datetime | None = None) -> int:
     """Mail the judges with unsubmitted sheets; `not_since` skips a judge all of whose unfinished
     assignments were reminded after that moment."""
     unfinished = list(db.session.scalars(
@@ -298,7 +304,7 @@ def _remind(actor: User | None, round_: Round, link: str | None, not_since: date
         judge = items[0].judge
         notify_users([judge], f"评分提醒：{round_.call.title} · {round_.name}",
                      f"{judge.display_name}，您好！您在“{round_.name}”中还有 {len(items)} 个项目未提交评分。"
-                     f"{_deadline_text(round_)}", link)
+                     f"{_deadline_text(round_)}", round_link(round_))
         for assignment in items:
             assignment.reminded_at = now
     record(actor, "assignment.reminded", round_, f"提醒“{round_.name}”未完成评分的 {len(by_judge)} 位评委",
@@ -307,15 +313,15 @@ def _remind(actor: User | None, round_: Round, link: str | None, not_since: date
     return len(by_judge)
 
 
-def remind_unfinished(actor: User, round_: Round, link: str | None = None) -> int:
+def remind_unfinished(actor: User, round_: Round) -> int:
     """Mail each judge with unsubmitted sheets in the round once; returns how many were mailed."""
     _require_committee(actor, round_)
     if round_.status != RoundStatus.OPEN:
         raise DomainError("只能提醒评分中的轮次。")
-    return _remind(actor, round_, link)
+    return _remind(actor, round_)
 
 
-def remind_due_rounds(now: datetime | None = None, link: str | None = None) -> list[tuple[Round, int]]:
+def remind_due_rounds(now: datetime | None = None) -> list[tuple[Round, int]]:
     """For cron: remind in every OPEN round that closes within 48 hours. A judge whose unfinished
     assignments were all reminded in the last 20 hours is skipped, so an hourly cron mails a judge
     about once a day. Returns [(round, judges mailed)]."""
@@ -324,4 +330,4 @@ def remind_due_rounds(now: datetime | None = None, link: str | None = None) -> l
         sa.select(Round).where(Round.status == RoundStatus.OPEN, Round.closes_at.is_not(None),
                                Round.closes_at > now, Round.closes_at <= now + REMIND_WITHIN).order_by(Round.id)
     ))
-    return [(round_, _remind(None, round_, link, not_since=now - REMIND_AGAIN_AFTER)) for round_ in rounds]
+    return [(round_, _remind(None, round_, not_since=now - REMIND_AGAIN_AFTER)) for round_ in rounds]

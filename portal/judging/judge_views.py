@@ -46,14 +46,6 @@ def _int_field(name: str) -> int | None:
     return int_arg(name, request.form)
 
 
-def _home_link() -> str:
-    return url_for("judging.judge_home", _external=True)
-
-
-def _round_link(round_) -> str:
-    return url_for("judging.judge_round", round_id=round_.id, _external=True)
-
-
 def _confirmed() -> bool:
     return request.form.get("confirmed") == "1"
 
@@ -87,8 +79,7 @@ def judge_invite(call_id: int):
         return _render_judges(call, form, 400)
     try:
         call_judge = judging.invite_judge_to_call(
-            acting_user(), call, form.email.data, form.name.data,
-            lambda token: url_for("accounts.invitation", token=token, _external=True), list_link=_home_link())
+            acting_user(), call, form.email.data, form.name.data)
     except PermissionDenied:
         abort(403)
     except DomainError as exc:
@@ -155,7 +146,7 @@ def round_assignment(round_id: int):
 def assignment_auto(round_id: int):
     round_ = managed_round_or_404(round_id)
     try:
-        plan = assigning.auto_assign(acting_user(), round_, link=_round_link(round_))
+        plan = assigning.auto_assign(acting_user(), round_)
     except DomainError as exc:
         db.session.rollback()
         flash_error(exc)
@@ -177,7 +168,7 @@ def assignment_add(round_id: int):
         flash(_("请选择项目和评委。"), "error")
         return redirect(url_for("judging.round_assignment", round_id=round_.id))
     try:
-        assigning.assign(acting_user(), round_, application, judge, link=_round_link(round_))
+        assigning.assign(acting_user(), round_, application, judge)
     except DomainError as exc:
         db.session.rollback()
         flash_error(exc)
@@ -219,7 +210,7 @@ def assignment_remove(assignment_id: int):
 def assignment_remind(round_id: int):
     round_ = managed_round_or_404(round_id)
     try:
-        count = assigning.remind_unfinished(acting_user(), round_, link=_round_link(round_))
+        count = assigning.remind_unfinished(acting_user(), round_)
     except DomainError as exc:
         db.session.rollback()
         flash_error(exc)

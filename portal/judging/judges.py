@@ -25,6 +25,7 @@ from ..calls.models import Call
 from .models import Assignment, CallJudge, Conflict, Round, RoundStatus, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..links import absolute_url
 
 NAME_MAX = 100
 REASON_MAX = 300
@@ -37,10 +38,9 @@ def _require_committee(actor: User, call: Call) -> None:
 
 # --- judges of a call ----------------------------------------------------------------------------
 
-def invite_judge_to_call(actor: User, call: Call, email: str, name: str | None, link_for,
-                         list_link: str | None = None) -> CallJudge:
-    """Add a judge to the call by email. `link_for(token)` builds the invitation link for a new
-    email; `list_link` is where an existing account is sent (the judge's list)."""
+def invite_judge_to_call(actor: User, call: Call, email: str, name: str | None) -> CallJudge:
+    """Add a judge to the call by email: a new email gets an invitation link; an existing account is
+    told and sent to the judge's list."""
     _require_committee(actor, call)
     email = normalize_email(email)
     name = (name or "").strip()
@@ -62,12 +62,12 @@ def invite_judge_to_call(actor: User, call: Call, email: str, name: str | None, 
                {"call_id": call.id, "user_id": user.id, "email": email})
         notify_users([user], f"您已受邀担任“{call.title}”的评委",
                      f"{actor.display_name} 邀请您担任“{call.title}”的评审专家。分配给您的项目会出现在评审列表中。",
-                     list_link)
+                     absolute_url("judging.judge_home"))
         db.session.commit()
         return call_judge
     record(actor, "call_judge.invited", call_judge, f"邀请 {email} 担任“{call.title}”的评委",
            {"call_id": call.id, "email": email, "name": name or None})
-    invite_judge(actor, email, link_for, name=name or None)  # queues the mail and commits our rows too
+    invite_judge(actor, email, name=name or None)  # queues the mail and commits our rows too
     return call_judge
 
 
@@ -242,8 +242,11 @@ def declare_conflict(judge: User, organization_id, reason: str) -> tuple[Conflic
         db.session.delete(assignment)
     for committee_id, items in _by_committee(kept).items():
         titles = "、".join(f"{a.round.name}：{a.application.reference or a.application.title}" for a in items)
+        round_ids = {a.round_id for a in items}
+        link = absolute_url("judging.round_assignment", round_id=items[0].round_id) if len(round_ids) == 1 else None
         notify_organization(db.session.get(Organization, committee_id), f"评委 {judge.display_name} 声明回避",
-                            f"{judge.display_name} 声明回避“{organization.name}”，但已开始评分：{titles}。请在评委与分配页面处理。")
+                            f"{judge.display_name} 声明回避“{organization.name}”，但已开始评分：{titles}。请在评委与分配页面处理。",
+                            link)
     db.session.commit()
     return conflict, kept
 

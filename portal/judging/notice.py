@@ -28,6 +28,7 @@ from ..calls.models import Call, CallStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..i18n import N_
+from ..links import absolute_url
 from ..types import format_money, to_local, utcnow
 from .awards import call_awards, last_round, lock_call
 from .models import Award, Objection, ObjectionStatus, PublicNotice, RoundEntry, Vote
@@ -42,7 +43,8 @@ REPLY_MAX = 2000
 
 
 def results_link(call: Call) -> str:
-    return f"/calls/{call.id}/results"
+    """The call's public results page (absolute: it goes into mail and notifications)."""
+    return absolute_url("public.results", call_id=call.id)
 
 
 def get_notice(call: Call) -> PublicNotice | None:

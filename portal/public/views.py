@@ -21,6 +21,7 @@ from ..calls import services as call_services
 from ..calls.models import Call, CallStatus
 from ..downloads import stored_file_response
 from ..extensions import db
+from ..links import safe_next
 from ..request_args import int_arg, page_arg
 from ..types import utcnow
 
@@ -113,10 +114,7 @@ def call_guidelines(call_id: int):
 def set_language(lang: str):
     if lang in ("zh_CN", "en"):
         session["lang"] = lang
-    target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    return redirect(target)
+    return redirect(safe_next(url_for("public.home")))
 
 
 from . import notice_views  # noqa: E402,F401 - the results page (公示) registers on bp

@@ -74,6 +74,6 @@ def test_a_password_reset_by_email_confirms_the_address(app):
 
 def test_accepting_an_invitation_confirms_the_address(app):
     committee = make_member(OrgKind.COMMITTEE)
-    _invitation, token = invitations.invite_judge(committee, "judge@example.cn", lambda t: f"/invitations/{t}")
+    _invitation, token = invitations.invite_judge(committee, "judge@example.cn")
     judge = invitations.accept_invitation(token, name="评委", password="secret123")
     assert judge.email_confirmed_at is not None

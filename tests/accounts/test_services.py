@@ -18,10 +18,6 @@ VALID2 = "91330482MA28A1XX7J"
 BAD_CHECK = "91330482MA28A1XX7N"
 
 
-def link(token):
-    return f"http://localhost/x/{token}"
-
-
 def org_data(**kw):
     data = dict(name="平湖市阳光助老服务社", legal_form="社会组织", uscc=VALID, province="浙江省", city="嘉兴市",
                 district="平湖市", contact_name="王老师", contact_phone="13800000000", address="人民路 1 号",
@@ -156,7 +152,7 @@ def test_invitations_new_existing_expired_used(app, outbox):
     org = make_org()
     db.session.add(Membership(user=owner, organization=org, role=MemberRole.OWNER))
     db.session.commit()
-    inv, token = invitations.invite_member(owner, org, "New@Example.cn", link)
+    inv, token = invitations.invite_member(owner, org, "New@Example.cn")
     assert inv.token_hash != token and len(inv.token_hash) == 64
     assert any(token in m["body"] for m in outbox)
     new = invitations.accept_invitation(token, name="新成员", password="secret123")
@@ -164,12 +160,12 @@ def test_invitations_new_existing_expired_used(app, outbox):
     with pytest.raises(invitations.InvitationGone):
         invitations.accept_invitation(token, name="x", password="secret123")
     existing = make_user()
-    _, token2 = invitations.invite_member(owner, org, existing.email, link)
+    _, token2 = invitations.invite_member(owner, org, existing.email)
     with pytest.raises(DomainError):  # existing account must log in
         invitations.accept_invitation(token2, name="x", password="secret123")
     invitations.accept_invitation(token2, user=existing)
     assert any(m.organization_id == org.id for m in existing.memberships)
-    inv3, token3 = invitations.invite_member(owner, org, "late@example.cn", link)
+    inv3, token3 = invitations.invite_member(owner, org, "late@example.cn")
     inv3.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     with pytest.raises(invitations.InvitationGone):
@@ -177,7 +173,7 @@ def test_invitations_new_existing_expired_used(app, outbox):
     with pytest.raises(DomainError):
         invitations.find_invitation("nonsense")
     with pytest.raises(PermissionDenied):
-        invitations.invite_member(existing, org, "a@example.cn", link)  # not the owner
+        invitations.invite_member(existing, org, "a@example.cn")  # not the owner
 
 
 def test_judge_invitation(app):
@@ -185,8 +181,8 @@ def test_judge_invitation(app):
     judge = make_user()
     db.session.commit()
     with pytest.raises(PermissionDenied):
-        invitations.invite_judge(judge, "x@example.cn", link)
-    inv, token = invitations.invite_judge(committee, judge.email, link)
+        invitations.invite_judge(judge, "x@example.cn")
+    inv, token = invitations.invite_judge(committee, judge.email)
     assert inv.kind == InvitationKind.JUDGE and inv.organization_id is None
     invitations.accept_invitation(token, user=judge)
     assert judge.is_judge and judge in invitations.judges()

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from portal.accounts.invitations import accept_invitation
-from portal.accounts.models import Notification, OrgKind
+from portal.accounts.models import Notification, OrgKind, User
 from portal.applications.models import ApplicationStatus
 from portal.audit import AuditEvent
 from portal.calls.models import CallStatus
@@ -33,10 +33,6 @@ from ..factories import (
 )
 
 
-def _link(token: str) -> str:
-    return f"https://yichuang.example/invitations/{token}"
-
-
 @pytest.fixture
 def world(app):
     committee_user = make_member(OrgKind.COMMITTEE, name="组委会")
@@ -58,34 +54,69 @@ def world(app):
 def test_inviting_an_existing_account_reuses_it_and_notifies_it(world, outbox):
     person = make_user(email="li@example.cn", name="李老师")
     db.session.commit()
-    call_judge = judging.invite_judge_to_call(world["committee"], world["call"], " LI@example.cn ", "", _link,
-                                              list_link="https://yichuang.example/judging/review")
+    call_judge = judging.invite_judge_to_call(world["committee"], world["call"], " LI@example.cn ", "")
     assert call_judge.user_id == person.id and person.is_judge and is_call_judge(person, world["call"])
     assert [m["to"] for m in outbox] == [["li@example.cn"]] and "/judging/review" in outbox[0]["body"]
     assert db.session.scalar(db.select(db.func.count(Notification.id)).where(Notification.user_id == person.id)) == 1
     assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "call_judge.added")).one()
     with pytest.raises(DomainError) as refused:
-        judging.invite_judge_to_call(world["committee"], world["call"], "li@example.cn", "", _link)
+        judging.invite_judge_to_call(world["committee"], world["call"], "li@example.cn", "")
     assert refused.value.field == "email" and "已被邀请" in refused.value.message
 
 
 def test_a_new_email_gets_the_invitation_and_acceptance_binds_the_judge(world, outbox, client):
-    call_judge = judging.invite_judge_to_call(world["committee"], world["call"], "new@example.cn", "王专家", _link)
+    call_judge = judging.invite_judge_to_call(world["committee"], world["call"], "new@example.cn", "王专家")
     assert call_judge.user_id is None
     assert [m["to"] for m in outbox] == [["new@example.cn"]] and "邀请您担任" in outbox[0]["subject"]
     token = re.search(r"/invitations/(\S+)", outbox[0]["body"]).group(1)
     user = accept_invitation(token, name="王专家", password="secret-pass-1")
     assert user.is_judge
     login(client, user, "secret-pass-1")
-    assert client.get("/judging/conflicts").status_code == 200  # the judge's page binds the invitation
+    assert client.get("/judging/conflicts").status_code == 200
     db.session.expire_all()
     assert db.session.get(CallJudge, call_judge.id).user_id == user.id
     assert is_call_judge(db.session.get(type(user), user.id), world["call"])
 
 
-def test_committee_page_binds_accepted_invitations_and_shows_loads(world, client, outbox):
-    call_judge = judging.invite_judge_to_call(world["committee"], world["call"], "x@example.cn", "", _link)
-    user = make_user(email="x@example.cn", name="新评委", is_judge=True)  # as if the invitation was accepted
+def test_registering_under_an_invited_email_binds_the_invitation(world, outbox, client):
+    call_judge = judging.invite_judge_to_call(world["committee"], world["call"], "reg@example.cn", "")
+    response = client.post("/register", data={"name": "自己注册的评委", "email": "REG@example.cn", "phone": "13912345678",
+                                              "password": "secret-pass-1", "password2": "secret-pass-1"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    user = db.session.scalars(db.select(User).where(User.email == "reg@example.cn")).one()
+    assert db.session.get(CallJudge, call_judge.id).user_id == user.id
+    # bound, but judging only once the emailed invitation is accepted: registering proves no address
+    assert not is_call_judge(user, world["call"])
+    token = re.search(r"/invitations/(\S+)", outbox[0]["body"]).group(1)
+    assert client.post(f"/invitations/{token}").status_code == 302  # still logged in from registering
+    db.session.expire_all()
+    assert is_call_judge(db.session.get(User, user.id), world["call"])
+
+
+def test_judge_pages_write_nothing_when_read(world, client, login_as, count_queries):
+    """Pending invitations are bound when the account comes into being, not on a page's GET."""
+    judging.invite_judge_to_call(world["committee"], world["call"], "later@example.cn", "")
+    make_assignment(world["round"], world["app_a"], world["judge"])
+    db.session.commit()
+    pages = {world["judge"]: ["/judging/review", f"/judging/review/rounds/{world['round'].id}",
+                              f"/judging/review/rounds/{world['round'].id}/applications/{world['app_a'].id}",
+                              "/judging/conflicts"],
+             world["committee"]: [f"/judging/calls/{world['call'].id}/judges",
+                                  f"/judging/rounds/{world['round'].id}/assignment"]}
+    for user, urls in pages.items():
+        login_as(user)
+        for url in urls:
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200, url
+            writes = [s for s in queries.statements if s.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+            assert writes == [], (url, writes)
+
+
+def test_accepting_binds_the_invitation_and_the_committee_page_shows_loads(world, client, outbox):
+    call_judge = judging.invite_judge_to_call(world["committee"], world["call"], "x@example.cn", "")
+    token = re.search(r"/invitations/(\S+)", outbox[-1]["body"]).group(1)
+    user = accept_invitation(token, name="新评委", password="secret-pass-1")
     make_assignment(world["round"], world["app_a"], world["judge"])
     make_sheet(world["round"], world["app_a"], world["judge"])
     db.session.commit()
@@ -108,7 +139,7 @@ def test_invite_form_shows_errors_on_the_field(world, client):
 def test_only_the_calls_committee_may_invite(world):
     other_committee = make_member(OrgKind.COMMITTEE)
     with pytest.raises(PermissionDenied):
-        judging.invite_judge_to_call(other_committee, world["call"], "a@example.cn", "", _link)
+        judging.invite_judge_to_call(other_committee, world["call"], "a@example.cn", "")
 
 
 def test_removing_a_judge_with_started_sheets_needs_confirmation(world, client):
