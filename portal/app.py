@@ -10,7 +10,7 @@ from flask import Flask, has_request_context, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import N_
+from .i18n import N_, MessageSessionInterface
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     _warn_about_portal_url(app, set_here=bool(os.environ.get("PORTAL_URL") or (config and "PORTAL_URL" in config)))
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per layout step
 
+    app.session_interface = MessageSessionInterface()  # a message kept for the next page stays translatable
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -126,6 +127,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
     from .accounts.permissions import acting_user, cached_roles
+    from .i18n import finalize, translate
     from .types import format_money, format_wan, to_local
 
     @app.context_processor
@@ -140,10 +142,9 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("translate")
     def translate_filter(value):
         """The catalogue's translation of a text held in a variable (a state label, a service's
-        message). Unlike Jinja's _(), which marks its result safe, the result is still escaped."""
-        from flask_babel import gettext
-
-        return gettext(str(value)) if value else value
+        message, with its parameters: portal.i18n). Unlike Jinja's _(), which marks its result safe,
+        the result is still escaped."""
+        return translate(value)
 
     @app.template_filter("redact")
     def redact_filter(value, terms):
@@ -170,6 +171,7 @@ def _register_template_helpers(app: Flask) -> None:
         return value.strftime("%Y-%m-%d") if value else "—"
 
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.finalize = finalize  # a service's message printed by {{ … }} shows in the reader's language
 
 
 def _unread_count(user) -> int:

@@ -1,14 +1,14 @@
-"""Showing a service's DomainError on the form the user filled in.
+"""Showing a service's DomainError on the form the user filled in, in the reader's language.
 
-Messages are translated here: a constant message marked with N_ where it is raised is in the catalogue;
-one with interpolated values is not, and stays Chinese.
+Services raise messages marked with portal.i18n.N_ (with their parameters); they are translated here,
+as they are shown.
 """
 from __future__ import annotations
 
 from flask import flash
-from flask_babel import gettext as _
 
 from .errors import DomainError, ValidationFailed
+from .i18n import translate
 
 
 def attach_error(form, exc: DomainError) -> bool:
@@ -18,14 +18,14 @@ def attach_error(form, exc: DomainError) -> bool:
     for name, messages in pairs:
         field = getattr(form, name, None) if name else None
         if field is not None:
-            field.errors = list(field.errors) + [_(message) for message in messages]
+            field.errors = list(field.errors) + [translate(message) for message in messages]
             placed = True
     return placed
 
 
 def flash_error(exc: DomainError, category: str = "error") -> None:
     """A service's refusal as a flashed message, in the reader's language."""
-    flash(_(exc.message), category)
+    flash(translate(exc.message), category)
 
 
 def show_error(form, exc: DomainError) -> None:

@@ -1,6 +1,6 @@
 """Reading values as a user typed them (or as Python values) for the services: numbers with
 at most two decimals in a range, whole numbers, enum choices, checkboxes, local times — each failure a
-Chinese message on its field, collected in FieldErrors and raised at once as ValidationFailed."""
+Chinese message (marked for translation) on its field, collected in FieldErrors and raised at once as ValidationFailed."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
 from .errors import ValidationFailed
+from .i18n import N_
 from .types import local_to_utc
 
 TRUTHY = {"y", "on", "1", "true", "True", "yes"}
@@ -36,16 +37,25 @@ def parse_decimal(value, errors: FieldErrors, field: str, low: Decimal, high: De
     try:
         number = value if isinstance(value, Decimal) else Decimal(clean_text(value).replace(",", ""))
     except (InvalidOperation, ValueError):
-        errors.add(field, "请输入有效的数字。")
+        errors.add(field, N_("请输入有效的数字。"))
         return None
     if not number.is_finite() or (number <= low if low_open else number < low) or number > high:
-        bound = f"大于 {low}" if low_open else f"不小于 {low}"
-        errors.add(field, f"{label}请输入{bound}、不大于 {high:,} 的数。")
+        errors.add(field, _range_message(low, high, low_open, label))
         return None
     if number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
-        errors.add(field, "最多保留两位小数。")
+        errors.add(field, N_("最多保留两位小数。"))
         return None
     return number.quantize(Decimal("0.01"))
+
+
+def _range_message(low: Decimal, high: Decimal, low_open: bool, label: str):
+    """“[label]请输入大于 low、不大于 high 的数。” — label (marked with N_) names the value, or is empty."""
+    values = {"low": low, "high": f"{high:,}", "label": label}
+    if label:
+        return (N_("%(label)s请输入大于 %(low)s、不大于 %(high)s 的数。", **values) if low_open
+                else N_("%(label)s请输入不小于 %(low)s、不大于 %(high)s 的数。", **values))
+    return (N_("请输入大于 %(low)s、不大于 %(high)s 的数。", **values) if low_open
+            else N_("请输入不小于 %(low)s、不大于 %(high)s 的数。", **values))
 
 
 def parse_integer(value, errors: FieldErrors, field: str, low: int, high: int) -> int | None:
@@ -54,7 +64,7 @@ def parse_integer(value, errors: FieldErrors, field: str, low: int, high: int) -
     except (TypeError, ValueError):
         number = None
     if number is None or not low <= number <= high:
-        errors.add(field, f"请输入 {low} 到 {high} 之间的整数。")
+        errors.add(field, N_("请输入 %(low)s 到 %(high)s 之间的整数。", low=low, high=high))
         return None
     return number
 
@@ -65,7 +75,7 @@ def parse_choice(enum_class, value, errors: FieldErrors, field: str):
     try:
         return enum_class(clean_text(value))
     except ValueError:
-        errors.add(field, "请从列表中选择。")
+        errors.add(field, N_("请从列表中选择。"))
         return None
 
 
@@ -77,7 +87,7 @@ def parse_moment(value, errors: FieldErrors, field: str) -> datetime | None:
     """Naive datetimes are Asia/Shanghai (as typed); stored as UTC."""
     if value is None or isinstance(value, datetime):
         return None if value is None else local_to_utc(value)
-    errors.add(field, "请选择有效的时间。")
+    errors.add(field, N_("请选择有效的时间。"))
     return None
 
 

@@ -16,6 +16,7 @@ from flask import current_app, render_template
 
 from .errors import DomainError
 from .links import portal_url
+from .i18n import N_
 
 
 class PdfFontError(DomainError):
@@ -26,7 +27,7 @@ class PdfFetchRefused(Exception):
     pass
 
 
-FONT_MESSAGE = "没有可用的中文字体，无法生成 PDF。请联系管理员安装 Noto Sans CJK 或文泉驿字体（fonts-noto-cjk / fonts-wqy-microhei）。"
+FONT_MESSAGE = N_("没有可用的中文字体，无法生成 PDF。请联系管理员安装 Noto Sans CJK 或文泉驿字体（fonts-noto-cjk / fonts-wqy-microhei）。")
 
 
 def cjk_font_families() -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 
 from .errors import InvalidTransition
+from .i18n import N_
 
 _LABELS: dict[type, dict] = {}
 _TRANSITIONS: dict[type, dict] = {}
@@ -38,4 +39,4 @@ class StateEnum(enum.Enum):
 
     def check_transition(self, target: "StateEnum") -> None:
         if not self.can_become(target):
-            raise InvalidTransition(f"不能从“{self.label}”变为“{target.label}”。")
+            raise InvalidTransition(N_("不能从“%(current)s”变为“%(target)s”。", current=self.label, target=target.label))

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app
 
 from .errors import DomainError
+from .i18n import N_
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
 ALLOWED_TYPES = {
@@ -23,7 +24,7 @@ ALLOWED_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-TYPE_LABELS = "PDF、JPEG、PNG、DOCX、XLSX"
+TYPE_LABELS = N_("PDF、JPEG、PNG、DOCX、XLSX")
 
 
 def sniff_type(data: bytes) -> str | None:
@@ -51,12 +52,12 @@ def sniff_type(data: bytes) -> str | None:
 def check_upload(data: bytes, allowed: set[str] | None = None) -> str:
     """Return the file's kind or raise a DomainError with a Chinese message."""
     if not data:
-        raise DomainError("文件是空的。")
+        raise DomainError(N_("文件是空的。"))
     if len(data) > MAX_FILE_SIZE:
-        raise DomainError(f"文件超过 {MAX_FILE_SIZE // (1024 * 1024)} MB。")
+        raise DomainError(N_("文件超过 %(n)s MB。", n=MAX_FILE_SIZE // (1024 * 1024)))
     kind = sniff_type(data)
     if kind is None or (allowed and kind not in allowed):
-        raise DomainError(f"不支持的文件类型：只接受 {TYPE_LABELS} 文件（按文件内容检查）。")
+        raise DomainError(N_("不支持的文件类型：只接受 %(types)s 文件（按文件内容检查）。", types=TYPE_LABELS))
     return kind
 
 
@@ -67,7 +68,7 @@ class LocalStorage:
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if self.root.resolve() not in path.parents:
-            raise DomainError("无效的文件。")
+            raise DomainError(N_("无效的文件。"))
         return path
 
     def save(self, data: bytes, suffix: str = "") -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import smtplib
+import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,13 +15,16 @@ settings.register_profile("yichuang", deadline=None)
 settings.load_profile("yichuang")
 
 from portal.app import create_app
+from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import Message
 
 from .factories import PASSWORD
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL_TEST")
 _pg_state: dict = {}
+PORTAL_DIR = Path(__file__).resolve().parents[1] / "portal"
 
 
 def _postgres_ready() -> str | None:
@@ -62,6 +67,31 @@ def no_real_smtp(monkeypatch):
 
     monkeypatch.setattr(smtplib, "SMTP", refuse)
     monkeypatch.setattr(smtplib, "SMTP_SSL", refuse)
+
+
+@pytest.fixture(autouse=True)
+def domain_errors_are_marked(monkeypatch):
+    """Every DomainError the portal raises carries a message marked for translation (portal.i18n.N_),
+    and so does every field message of a ValidationFailed: otherwise an English page shows Chinese.
+    Errors that tests build themselves are not checked."""
+    created: list[tuple[DomainError, str]] = []
+    original = DomainError.__init__
+
+    def recording_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_name == "__init__" and isinstance(frame.f_locals.get("self"), DomainError):
+            frame = frame.f_back  # a subclass's __init__: the place that built the error is further out
+        if frame is not None and Path(frame.f_code.co_filename).resolve().is_relative_to(PORTAL_DIR):
+            created.append((self, f"{frame.f_code.co_filename}:{frame.f_lineno}"))
+
+    monkeypatch.setattr(DomainError, "__init__", recording_init)
+    yield
+    unmarked = []
+    for error, where in created:
+        messages = [error.message] + [m for ms in getattr(error, "errors", {}).values() for m in ms]
+        unmarked += [f"{where}: {type(error).__name__} {m!r}" for m in messages if not isinstance(m, Message)]
+    assert not unmarked, "messages not marked for translation with portal.i18n.N_:\n" + "\n".join(unmarked)
 
 
 @pytest.fixture(autouse=True)

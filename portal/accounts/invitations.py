@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..audit import record
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..links import absolute_url
 from ..mail import queue_mail
 from ..types import utcnow
@@ -32,7 +33,7 @@ def _create(actor: User, kind: InvitationKind, email: str, org: Organization | N
 
     email = normalize_email(email)
     if not email or "@" not in email:
-        raise DomainError("请输入有效的电子邮箱。", field="email")
+        raise DomainError(N_("请输入有效的电子邮箱。"), field="email")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         kind=kind, email=email, name=name, organization=org, invited_by_id=actor.id,
@@ -54,13 +55,13 @@ def _create(actor: User, kind: InvitationKind, email: str, org: Organization | N
 
 def invite_member(actor: User, org: Organization, email: str) -> tuple[Invitation, str]:
     if not can_manage_org(actor, org):
-        raise PermissionDenied("只有组织负责人可以邀请成员。")
+        raise PermissionDenied(N_("只有组织负责人可以邀请成员。"))
     return _create(actor, InvitationKind.MEMBER, email, org)
 
 
 def invite_judge(actor: User, email: str, name: str | None = None) -> tuple[Invitation, str]:
     if not is_committee(actor):
-        raise PermissionDenied("只有主办方可以邀请评审专家。")
+        raise PermissionDenied(N_("只有主办方可以邀请评审专家。"))
     return _create(actor, InvitationKind.JUDGE, email, None, name=name)
 
 
@@ -68,11 +69,11 @@ def find_invitation(token: str) -> Invitation:
     """The open invitation for this token; DomainError (404) or InvitationGone (410)."""
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
     if invitation is None:
-        raise DomainError("邀请链接无效，请向邀请人确认。")
+        raise DomainError(N_("邀请链接无效，请向邀请人确认。"))
     if invitation.accepted_at is not None:
-        raise InvitationGone("该邀请已被使用。")
+        raise InvitationGone(N_("该邀请已被使用。"))
     if invitation.expires_at <= utcnow():
-        raise InvitationGone("该邀请已过期，请联系邀请人重新发送。")
+        raise InvitationGone(N_("该邀请已过期，请联系邀请人重新发送。"))
     return invitation
 
 
@@ -83,17 +84,17 @@ def accept_invitation(token: str, user: User | None = None, name: str | None = N
     invitation = find_invitation(token)
     if user is None:
         if find_user_by_email(invitation.email) is not None:
-            raise DomainError("该邮箱已有账号，请先登录再接受邀请。")
+            raise DomainError(N_("该邮箱已有账号，请先登录再接受邀请。"))
         if not (name or "").strip():
-            raise DomainError("请填写姓名。", field="name")
+            raise DomainError(N_("请填写姓名。"), field="name")
         if len(password or "") < 8:
-            raise DomainError("密码至少 8 位。", field="password")
+            raise DomainError(N_("密码至少 8 位。"), field="password")
         user = User(email=invitation.email, name=name.strip())
         user.set_password(password)
         db.session.add(user)
         db.session.flush()
     elif user.email != invitation.email:
-        raise PermissionDenied("该邀请发给了其他邮箱，请使用被邀请的账号登录。")
+        raise PermissionDenied(N_("该邀请发给了其他邮箱，请使用被邀请的账号登录。"))
     if invitation.kind == InvitationKind.MEMBER:
         if not is_member(user, invitation.organization_id):
             db.session.add(Membership(user=user, organization_id=invitation.organization_id, role=MemberRole.MEMBER))

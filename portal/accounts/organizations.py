@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from ..audit import record
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..links import absolute_url
 from ..types import utcnow
 from .models import COMPANY_FORMS, NGO_FORMS, MemberRole, Membership, OrgKind, Organization, OrgStatus, User
@@ -31,40 +32,40 @@ def _clean(kind: OrgKind, data: dict, confirm_uscc: bool, org: Organization | No
         if isinstance(value, str):
             values[key] = value.strip() or None
     if not values.get("name"):
-        raise DomainError("请填写组织名称。", field="name")
+        raise DomainError(N_("请填写组织名称。"), field="name")
     forms = NGO_FORMS if kind == OrgKind.NGO else COMPANY_FORMS
     if kind != OrgKind.COMMITTEE and values.get("legal_form") not in forms:
-        raise DomainError("请选择组织形式。", field="legal_form")
+        raise DomainError(N_("请选择组织形式。"), field="legal_form")
     code = normalize_uscc(values.get("uscc")) or None
     values["uscc"] = code
     values["uscc_check_failed"] = False
     if code:
         ok_form, ok_check = check_uscc(code)
         if not ok_form:
-            raise DomainError("统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）。", field="uscc")
+            raise DomainError(N_("统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）。"), field="uscc")
         if not ok_check:
             if not confirm_uscc:
-                raise UsccNeedsConfirmation("该代码的校验位与国家标准不符，请核对证书；如确认无误，请勾选确认后再提交。", field="uscc")
+                raise UsccNeedsConfirmation(N_("该代码的校验位与国家标准不符，请核对证书；如确认无误，请勾选确认后再提交。"), field="uscc")
             values["uscc_check_failed"] = True
         query = sa.select(Organization.id).where(Organization.uscc == code)
         if org is not None and org.id:
             query = query.where(Organization.id != org.id)
         if db.session.scalar(query) is not None:
-            raise DomainError("该统一社会信用代码已被其他组织注册。", field="uscc")
+            raise DomainError(N_("该统一社会信用代码已被其他组织注册。"), field="uscc")
     elif kind != OrgKind.COMMITTEE and not values.get("supervising_org"):
-        raise DomainError("请填写统一社会信用代码；没有代码的基层团队请填写业务主管或挂靠单位。", field="uscc")
+        raise DomainError(N_("请填写统一社会信用代码；没有代码的基层团队请填写业务主管或挂靠单位。"), field="uscc")
     founded = values.get("founded_on")
     if isinstance(founded, date) and founded > date.today():
-        raise DomainError("成立日期不能晚于今天。", field="founded_on")
+        raise DomainError(N_("成立日期不能晚于今天。"), field="founded_on")
     return values
 
 
 def register_organization(actor: User, kind: OrgKind, data: dict, confirm_uscc: bool = False) -> Organization:
     """A logged-in user registers an NGO or company and becomes its owner; it waits for review."""
     if actor is None:
-        raise PermissionDenied("请先登录。")
+        raise PermissionDenied(N_("请先登录。"))
     if kind not in (OrgKind.NGO, OrgKind.COMPANY):
-        raise DomainError("只能登记公益组织或爱心企业。", field="kind")
+        raise DomainError(N_("只能登记公益组织或爱心企业。"), field="kind")
     values = _clean(kind, data, confirm_uscc)
     org = Organization(kind=kind, status=OrgStatus.PENDING, **values)
     db.session.add(org)
@@ -78,7 +79,7 @@ def register_organization(actor: User, kind: OrgKind, data: dict, confirm_uscc: 
 def update_organization(actor: User, org: Organization, data: dict, confirm_uscc: bool = False) -> Organization:
     """The owner edits details; a rejected organization is resubmitted (REJECTED → PENDING)."""
     if not can_manage_org(actor, org):
-        raise PermissionDenied("只有组织负责人可以修改组织信息。")
+        raise PermissionDenied(N_("只有组织负责人可以修改组织信息。"))
     values = _clean(org.kind, data, confirm_uscc, org)
     for key, value in values.items():
         setattr(org, key, value)
@@ -93,7 +94,7 @@ def update_organization(actor: User, org: Organization, data: dict, confirm_uscc
 
 def verify_organization(actor: User, org: Organization) -> Organization:
     if not can_verify_org(actor, org):
-        raise PermissionDenied("只有主办方可以审核组织。")
+        raise PermissionDenied(N_("只有主办方可以审核组织。"))
     org.status.check_transition(OrgStatus.VERIFIED)
     org.status = OrgStatus.VERIFIED
     org.rejection_reason = None
@@ -108,10 +109,10 @@ def verify_organization(actor: User, org: Organization) -> Organization:
 
 def reject_organization(actor: User, org: Organization, reason: str) -> Organization:
     if not can_verify_org(actor, org):
-        raise PermissionDenied("只有主办方可以审核组织。")
+        raise PermissionDenied(N_("只有主办方可以审核组织。"))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写不通过的原因。", field="reason")
+        raise DomainError(N_("请填写不通过的原因。"), field="reason")
     org.status.check_transition(OrgStatus.REJECTED)
     org.status = OrgStatus.REJECTED
     org.rejection_reason = reason

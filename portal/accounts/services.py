@@ -34,6 +34,7 @@ from flask import current_app  # noqa: E402
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer  # noqa: E402
 
 from ..errors import DomainError  # noqa: E402
+from ..i18n import N_  # noqa: E402
 
 RESET_MAX_AGE = 2 * 3600
 RESET_SALT = "password-reset"
@@ -42,9 +43,9 @@ RESET_SALT = "password-reset"
 def register_user(name: str, email: str, password: str, phone: str | None = None) -> User:
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
-        raise DomainError("该邮箱已注册，请直接登录或找回密码。", field="email")
+        raise DomainError(N_("该邮箱已注册，请直接登录或找回密码。"), field="email")
     if len(password or "") < 8:
-        raise DomainError("密码至少 8 位。", field="password")
+        raise DomainError(N_("密码至少 8 位。"), field="password")
     user = User(email=email, name=(name or "").strip(), phone=(phone or "").strip() or None)
     user.set_password(password)
     db.session.add(user)
@@ -55,9 +56,9 @@ def register_user(name: str, email: str, password: str, phone: str | None = None
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise DomainError("当前密码不正确。", field="current_password")
+        raise DomainError(N_("当前密码不正确。"), field="current_password")
     if len(new or "") < 8:
-        raise DomainError("密码至少 8 位。", field="password")
+        raise DomainError(N_("密码至少 8 位。"), field="password")
     user.set_password(new)
     record(user, "user.password_changed", user, "修改密码")
     db.session.commit()
@@ -108,9 +109,9 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, new: str) -> User:
     user = user_for_reset_token(token)
     if user is None:
-        raise DomainError("重置链接无效、已过期或已使用，请重新申请。")
+        raise DomainError(N_("重置链接无效、已过期或已使用，请重新申请。"))
     if len(new or "") < 8:
-        raise DomainError("密码至少 8 位。", field="password")
+        raise DomainError(N_("密码至少 8 位。"), field="password")
     user.set_password(new)
     user.email_confirmed_at = user.email_confirmed_at or utcnow()  # the emailed link proves the address
     record(user, "user.password_reset", user, "通过邮件链接重置密码")

@@ -7,6 +7,7 @@ from .. import audit
 from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import N_
 from ..storage import check_upload, storage
 from .models import Application, Attachment
 from .services import _check_editable, _check_member
@@ -23,7 +24,7 @@ def add_attachment(user: User, application: Application, filename: str, data: by
     _check_member(user, application)
     _check_editable(application)
     if len(application.attachments) >= MAX_ATTACHMENTS:
-        raise DomainError(f"最多上传 {MAX_ATTACHMENTS} 个附件。", field="file")
+        raise DomainError(N_("最多上传 %(n)s 个附件。", n=MAX_ATTACHMENTS), field="file")
     try:
         kind = check_upload(data)
     except DomainError as exc:
@@ -42,7 +43,7 @@ def delete_attachment(user: User, application: Application, attachment: Attachme
     _check_member(user, application)
     _check_editable(application)
     if attachment.application_id != application.id:
-        raise DomainError("附件不存在。")
+        raise DomainError(N_("附件不存在。"))
     key = attachment.storage_key
     application.attachments.remove(attachment)
     audit.record(user, "application.attachment_deleted", application, f"删除附件 {attachment.filename}",

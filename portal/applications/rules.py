@@ -1,6 +1,6 @@
 """Submission rules: what a complete application is, and what the call demands of it.
 
-Each check adds Chinese messages under a field name (the editor shows them on that field/section):
+Each check adds Chinese messages (marked with N_) under a field name (the editor shows them on that field/section):
 title, category, service_area, summary, target_group, beneficiaries_count, need_analysis, goals,
 activities, team_members, budget_lines, declaration_accepted, requested_amount, admin_cost,
 self_funding, call, organization.
@@ -93,15 +93,16 @@ def call_rule_errors(application: Application, now: datetime) -> dict[str, list[
             _add(
                 errors,
                 "requested_amount",
-                f"申请金额 {format_money(requested)} 不在本次征集的资助范围 "
-                f"{format_money(call.funding_min)}–{format_money(call.funding_max)} 内。",
+                N_("申请金额 %(amount)s 不在本次征集的资助范围 %(low)s–%(high)s 内。", amount=format_money(requested),
+                   low=format_money(call.funding_min), high=format_money(call.funding_max)),
             )
         if _pct(application.admin_total, total) > call.admin_cost_cap_pct:
-            _add(errors, "admin_cost", f"管理费不得超过预算总额的 {call.admin_cost_cap_pct.normalize():f}%。")
+            _add(errors, "admin_cost", N_("管理费不得超过预算总额的 %(pct)s%%。", pct=f"{call.admin_cost_cap_pct.normalize():f}"))
         if _pct(application.self_funded_total, total) < call.min_self_funding_pct:
-            _add(errors, "self_funding", f"自筹资金不得低于预算总额的 {call.min_self_funding_pct.normalize():f}%。")
+            _add(errors, "self_funding", N_("自筹资金不得低于预算总额的 %(pct)s%%。",
+                                            pct=f"{call.min_self_funding_pct.normalize():f}"))
     if _org_count(application) >= call.max_applications_per_org:
-        _add(errors, "organization", f"每个组织在本次征集中最多申报 {call.max_applications_per_org} 个项目。")
+        _add(errors, "organization", N_("每个组织在本次征集中最多申报 %(n)s 个项目。", n=call.max_applications_per_org))
     return errors
 
 

@@ -267,13 +267,13 @@ def _link(application: Application) -> str:
 
 def _decide(user: User, application: Application, target: ApplicationStatus, reason: str | None, reason_required: bool) -> Application:
     if not can_screen_application(user, application):
-        raise PermissionDenied("只有主办该征集的组委会成员才能进行资格审查。")
+        raise PermissionDenied(N_("只有主办该征集的组委会成员才能进行资格审查。"))
     application.status.check_transition(target)
     reason = (reason or "").strip()
     if reason_required and not reason:
-        raise DomainError("请填写理由，申报组织会看到这段说明。", field="reason")
+        raise DomainError(N_("请填写理由，申报组织会看到这段说明。"), field="reason")
     if len(reason) > REASON_MAX:
-        raise DomainError(f"理由不能超过 {REASON_MAX} 个字。", field="reason")
+        raise DomainError(N_("理由不能超过 %(n)s 个字。", n=REASON_MAX), field="reason")
     kind, action, verb, title = DECISIONS[target]
     previous = application.status
     application.status = target

@@ -18,6 +18,7 @@ from .permissions import can_edit_application
 from ..calls.models import Call
 from ..errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import N_
 from ..links import absolute_url
 from ..types import format_money, quantize, to_local, utcnow
 from ..calls.services import is_accepting_applications
@@ -34,7 +35,7 @@ from .models import (
 )
 from .snapshot import application_snapshot
 
-DECLARATION_TEXT = (
+DECLARATION_TEXT = N_(  # shown in the editor beside its checkbox, in the reader's language
     "本组织承诺：申报书所填内容真实、准确、完整，无抄袭或虚报；项目资金将专款专用，接受主办方及社会的监督；"
     "如有不实，愿意承担取消资格、退还资金等相应责任。"
 )
@@ -47,12 +48,12 @@ def application_link(application: Application) -> str:
 
 def _check_member(user: User, application: Application) -> None:
     if not can_edit_application(user, application):
-        raise PermissionDenied("您不是该申报组织的成员。")
+        raise PermissionDenied(N_("您不是该申报组织的成员。"))
 
 
 def _check_editable(application: Application) -> None:
     if not application.is_editable:
-        raise InvalidTransition(f"申报书当前状态为“{application.status.label}”，不能修改。")
+        raise InvalidTransition(N_("申报书当前状态为“%(status)s”，不能修改。", status=application.status.label))
 
 
 # --- start -------------------------------------------------------------------------------------
@@ -61,9 +62,9 @@ def start_application(user: User, call: Call, org: Organization, now: datetime |
     """Create a draft for the organization. Unverified organizations may prepare a draft."""
     now = now or utcnow()
     if org.kind != OrgKind.NGO or not is_member(user, org):
-        raise PermissionDenied("只有公益组织的成员才能为本组织申报。")
+        raise PermissionDenied(N_("只有公益组织的成员才能为本组织申报。"))
     if not is_accepting_applications(call, now):
-        raise DomainError("本次征集当前不接受申报（未开始或已截止）。", field="call")
+        raise DomainError(N_("本次征集当前不接受申报（未开始或已截止）。"), field="call")
     application = Application(call=call, organization=org, created_by_id=user.id, status=ApplicationStatus.DRAFT)
     db.session.add(application)
     audit.record(user, "application.started", application, f"开始填写申报书（{call.title}）", {"call_id": call.id})
@@ -82,7 +83,7 @@ def save_section(user: User, application: Application, section: str, data: dict)
     if section == "basics":
         category_id = data.get("category_id")
         if category_id and category_id not in {c.id for c in application.call.categories}:
-            errors["category"] = ["所选服务领域不在本次征集范围内。"]
+            errors["category"] = [N_("所选服务领域不在本次征集范围内。")]
         else:
             application.category_id = category_id or None
         application.title = (data.get("title") or "").strip()
@@ -91,7 +92,7 @@ def save_section(user: User, application: Application, section: str, data: dict)
     elif section == "need":
         count = data.get("beneficiaries_count")
         if count is not None and count < 0:
-            errors["beneficiaries_count"] = ["受益人数不能为负数。"]
+            errors["beneficiaries_count"] = [N_("受益人数不能为负数。")]
         application.target_group = (data.get("target_group") or "").strip()
         application.beneficiaries_count = count
         application.need_analysis = (data.get("need_analysis") or "").strip()
@@ -100,7 +101,7 @@ def save_section(user: User, application: Application, section: str, data: dict)
         rows = []
         for i, row in enumerate(data.get("activities") or []):
             if row.get("starts_on") and row.get("ends_on") and row["ends_on"] < row["starts_on"]:
-                errors.setdefault("activities", []).append(f"第 {i + 1} 项活动的结束日期早于开始日期。")
+                errors.setdefault("activities", []).append(N_("第 %(n)s 项活动的结束日期早于开始日期。", n=i + 1))
             rows.append(Activity(position=i, name=row["name"].strip(), starts_on=row.get("starts_on"),
                                  ends_on=row.get("ends_on"), milestone=(row.get("milestone") or "").strip()))
         if not errors:
@@ -116,19 +117,19 @@ def save_section(user: User, application: Application, section: str, data: dict)
         for i, row in enumerate(data.get("budget_lines") or []):
             line = budget_line(i, row)
             if row["category"] not in BUDGET_CATEGORIES:
-                errors.setdefault("budget_lines", []).append(f"第 {i + 1} 行的预算类别无效。")
+                errors.setdefault("budget_lines", []).append(N_("第 %(n)s 行的预算类别无效。", n=i + 1))
             if line.unit_price < 0 or line.quantity <= 0 or line.self_funded < 0 or line.self_funded > line.amount:
-                errors.setdefault("budget_lines", []).append(f"第 {i + 1} 行的金额无效。")
+                errors.setdefault("budget_lines", []).append(N_("第 %(n)s 行的金额无效。", n=i + 1))
             rows.append(line)
         if not errors:
             application.budget_lines = rows
     elif section == "declaration":
         application.declaration_accepted = bool(data.get("declaration_accepted"))
     else:
-        raise DomainError("未知的申报书部分。")
+        raise DomainError(N_("未知的申报书部分。"))
     if errors:
         db.session.rollback()
-        raise ValidationFailed(errors, "请修正标出的内容，本部分尚未保存。")
+        raise ValidationFailed(errors, N_("请修正标出的内容，本部分尚未保存。"))
     audit.record(user, "application.saved", application, f"保存申报书（{rules.SECTIONS[section][0]}）", {"section": section})
     db.session.commit()
     return application
@@ -178,7 +179,7 @@ def submit_application(user: User, application: Application, now: datetime | Non
     errors = submission_errors(application, now)
     if errors:
         db.session.rollback()
-        raise ValidationFailed(errors, "申报书未能提交，请修正标出的问题。")
+        raise ValidationFailed(errors, N_("申报书未能提交，请修正标出的问题。"))
     resubmission = application.sequence is not None
     if not resubmission:
         last = db.session.scalar(sa.select(sa.func.max(Application.sequence)).where(Application.call_id == call.id))

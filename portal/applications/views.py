@@ -23,6 +23,7 @@ from ..calls.services import is_accepting_applications
 from ..downloads import file_response, stored_file_response
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import N_, joined, translate
 from ..form_errors import flash_error
 from . import forms, rules, services
 from .attachments import MAX_ATTACHMENTS, add_attachment, delete_attachment
@@ -125,7 +126,7 @@ def _render_detail(application: Application, submit_errors=None, status: int = 2
         can_edit=can_edit_application(user, application),
         sections=rules.SECTIONS,
         progress=rules.section_status(application),
-        submit_errors={field: [_(m) for m in messages] for field, messages in (submit_errors or {}).items()},
+        submit_errors={field: [translate(m) for m in messages] for field, messages in (submit_errors or {}).items()},
         field_section=rules.FIELD_SECTION,
         ApplicationStatus=ApplicationStatus,
     ), status
@@ -199,9 +200,9 @@ def _attach_errors(form, errors: dict) -> None:
     for field, messages in errors.items():
         target = getattr(form, field, None) or getattr(form, field + "_id", None)
         if target is not None:
-            target.errors = list(target.errors) + [_(message) for message in messages]
+            target.errors = list(target.errors) + [translate(message) for message in messages]
         else:
-            flash("；".join(_(message) for message in messages), "error")
+            flash(translate(joined(N_("；"), messages)), "error")
 
 
 def _render_editor(application: Application, section: str, form, status: int = 200):
@@ -242,7 +243,7 @@ def upload(application_id: int):
         abort(403)
     except DomainError as exc:
         if application.is_editable:
-            form.file.errors = [_(exc.message)]
+            form.file.errors = [translate(exc.message)]
             return _render_editor(application, "attachments", form, status=400)
         flash_error(exc)
         return redirect(url_for("applications.detail", application_id=application.id))
@@ -327,7 +328,7 @@ def pdf(application_id: int):
     try:
         data = render_pdf("applications/pdf.html", application=application)
     except PdfFontError as exc:
-        return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=_(exc.message)), 503
+        return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=translate(exc.message)), 503
     name = f"申报书-{application.reference or application.id}.pdf"
     return file_response(data, "application/pdf", name, inline=True, private=False)
 

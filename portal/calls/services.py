@@ -13,6 +13,7 @@ from .permissions import can_manage_call
 from ..audit import record
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..storage import check_upload, storage
 from ..types import utcnow
 from .models import Call, CallStatus, Category, call_categories
@@ -55,11 +56,11 @@ def parse_regions(text: str) -> list[str]:
 def _check_rules(values: dict) -> None:
     errors = {}
     if values["funding_min"] > values["funding_max"]:
-        errors["funding_max"] = "单个项目资助上限不能低于下限。"
+        errors["funding_max"] = N_("单个项目资助上限不能低于下限。")
     if values["total_pool"] < values["funding_max"]:
-        errors["total_pool"] = "资金总额不能低于单个项目资助上限。"
+        errors["total_pool"] = N_("资金总额不能低于单个项目资助上限。")
     if values["closes_at"] <= values["opens_at"]:
-        errors["closes_at"] = "截止时间必须晚于开始时间。"
+        errors["closes_at"] = N_("截止时间必须晚于开始时间。")
     if errors:
         from ..errors import ValidationFailed
 
@@ -82,10 +83,10 @@ def _apply(call: Call, values: dict, category_ids: list[int]) -> None:
 
 def create_call(user, committee: Organization, values: dict, category_ids: list[int]) -> Call:
     if not is_member(user, committee) or committee.kind.value != "committee":
-        raise PermissionDenied("只有主办方成员可以发布项目征集。")
+        raise PermissionDenied(N_("只有主办方成员可以发布项目征集。"))
     _check_rules(values)
     if _code_taken(values["code"]):
-        raise DomainError("该征集代码已被使用。", field="code")
+        raise DomainError(N_("该征集代码已被使用。"), field="code")
     call = Call(committee=committee, created_by_id=user.id, status=CallStatus.DRAFT)
     _apply(call, values, category_ids)
     db.session.add(call)
@@ -96,12 +97,12 @@ def create_call(user, committee: Organization, values: dict, category_ids: list[
 
 def update_call(user, call: Call, values: dict, category_ids: list[int]) -> Call:
     if not can_manage_call(user, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     if call.status != CallStatus.DRAFT:
-        raise DomainError("已发布的征集不能再修改（截止时间可以延长）。")
+        raise DomainError(N_("已发布的征集不能再修改（截止时间可以延长）。"))
     _check_rules(values)
     if _code_taken(values["code"], exclude_id=call.id):
-        raise DomainError("该征集代码已被使用。", field="code")
+        raise DomainError(N_("该征集代码已被使用。"), field="code")
     _apply(call, values, category_ids)
     record(user, "call.updated", call, f"修改项目征集“{call.title}”")
     db.session.commit()
@@ -110,11 +111,11 @@ def update_call(user, call: Call, values: dict, category_ids: list[int]) -> Call
 
 def extend_deadline(user, call: Call, closes_at: datetime, now: datetime | None = None) -> Call:
     if not can_manage_call(user, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     if call.status != CallStatus.PUBLISHED:
-        raise DomainError("只有征集中的项目可以延长截止时间。")
+        raise DomainError(N_("只有征集中的项目可以延长截止时间。"))
     if closes_at <= max(call.closes_at, now or utcnow()):
-        raise DomainError("新的截止时间必须晚于原截止时间和当前时间。", field="closes_at")
+        raise DomainError(N_("新的截止时间必须晚于原截止时间和当前时间。"), field="closes_at")
     old = call.closes_at
     call.closes_at = closes_at
     record(user, "call.deadline_extended", call, "延长截止时间", {"from": old.isoformat(), "to": closes_at.isoformat()})
@@ -124,13 +125,13 @@ def extend_deadline(user, call: Call, closes_at: datetime, now: datetime | None 
 
 def publish_call(user, call: Call, now: datetime | None = None) -> Call:
     if not can_manage_call(user, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     call.status.check_transition(CallStatus.PUBLISHED)
     now = now or utcnow()
     if not call.categories:
-        raise DomainError("发布前请至少选择一个服务领域。", field="categories")
+        raise DomainError(N_("发布前请至少选择一个服务领域。"), field="categories")
     if call.closes_at <= now:
-        raise DomainError("截止时间已过，请先修改截止时间。", field="closes_at")
+        raise DomainError(N_("截止时间已过，请先修改截止时间。"), field="closes_at")
     call.status = CallStatus.PUBLISHED
     call.published_at = now
     record(user, "call.published", call, f"发布项目征集“{call.title}”")
@@ -140,7 +141,7 @@ def publish_call(user, call: Call, now: datetime | None = None) -> Call:
 
 def close_call(user, call: Call) -> Call:
     if user is not None and not can_manage_call(user, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     call.status.check_transition(CallStatus.CLOSED)
     call.status = CallStatus.CLOSED
     record(user, "call.closed", call, f"项目征集“{call.title}”截止" + ("" if user else "（到期自动）"))
@@ -164,7 +165,7 @@ def close_due_calls(now: datetime | None = None, actor=None) -> list[Call]:
 
 def save_guidelines(user, call: Call, filename: str, data: bytes) -> Call:
     if not can_manage_call(user, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     kind = check_upload(data, allowed={"pdf", "docx"})
     old_key = call.guidelines_key
     call.guidelines_key = storage().save(data, "." + kind)
@@ -238,13 +239,13 @@ def all_categories() -> list[Category]:
 
 def save_category(user, name: str, position: int = 0, category: Category | None = None) -> Category:
     if not is_committee(user):
-        raise PermissionDenied("只有主办方可以管理服务领域。")
+        raise PermissionDenied(N_("只有主办方可以管理服务领域。"))
     name = (name or "").strip()
     if not name:
-        raise DomainError("请填写服务领域名称。", field="name")
+        raise DomainError(N_("请填写服务领域名称。"), field="name")
     clash = db.session.scalar(sa.select(Category).where(Category.name == name))
     if clash is not None and clash is not category:
-        raise DomainError("已有同名的服务领域。", field="name")
+        raise DomainError(N_("已有同名的服务领域。"), field="name")
     if category is None:
         category = Category(name=name, position=position, active=True)
         db.session.add(category)
@@ -259,7 +260,7 @@ def save_category(user, name: str, position: int = 0, category: Category | None 
 
 def toggle_category(user, category: Category) -> Category:
     if not is_committee(user):
-        raise PermissionDenied("只有主办方可以管理服务领域。")
+        raise PermissionDenied(N_("只有主办方可以管理服务领域。"))
     category.active = not category.active
     record(user, "category.activated" if category.active else "category.deactivated", category, f"服务领域“{category.name}”")
     db.session.commit()

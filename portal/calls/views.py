@@ -9,6 +9,7 @@ from ..accounts.permissions import access, acting_user, organizations, require
 from .permissions import can_manage_call
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import translate
 from ..form_errors import flash_error, show_error
 from ..types import local_to_utc, to_local
 from . import services
@@ -50,7 +51,7 @@ def _save_call(form: CallForm, call: Call | None):
         try:
             check_upload(data, allowed={"pdf", "docx"})
         except DomainError as exc:
-            form.guidelines.errors = [_(exc.message) + _("（申报指南只接受 PDF 或 DOCX）")]
+            form.guidelines.errors = [translate(exc.message) + _("（申报指南只接受 PDF 或 DOCX）")]
             return None
     try:
         if call is None:
@@ -167,7 +168,7 @@ def categories():
             return redirect(url_for("calls.categories"))
         except DomainError as exc:
             db.session.rollback()
-            form.name.errors = [_(exc.message)]
+            form.name.errors = [translate(exc.message)]
     status = 400 if form.errors else 200
     return render_template("calls/categories.html", form=form, categories=services.all_categories()), status
 

@@ -20,6 +20,7 @@ from ..audit import record
 from .models import Advancement, Round, RoundEntry, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..types import utcnow
 from .results import round_results
 from .permissions import can_manage_judging
@@ -45,7 +46,7 @@ def next_round(round_: Round) -> Round | None:
 
 def _check_manager(actor: User, round_: Round) -> None:
     if not can_manage_judging(actor, round_.call):
-        raise PermissionDenied("只有本次征集的主办方可以操作评审结果。")
+        raise PermissionDenied(N_("只有本次征集的主办方可以操作评审结果。"))
 
 
 def lock_round(actor: User, round_: Round) -> None:
@@ -75,7 +76,7 @@ def _parse_ids(application_ids) -> list[int]:
         except (TypeError, ValueError):
             value = 0
         if not 0 < value < 2**31:
-            raise DomainError("所选项目无效，请刷新页面后重新选择。")
+            raise DomainError(N_("所选项目无效，请刷新页面后重新选择。"))
         if value not in ids:
             ids.append(value)
     return ids
@@ -85,15 +86,15 @@ def advance(actor: User, round_: Round, application_ids) -> int:
     """Put the chosen applications into the next round, in rank order; returns how many were added."""
     _check_manager(actor, round_)
     if round_.status != RoundStatus.LOCKED:
-        raise DomainError("请先锁定本轮评分，再确定晋级项目。")
+        raise DomainError(N_("请先锁定本轮评分，再确定晋级项目。"))
     target = next_round(round_)
     if target is None:
-        raise DomainError("本轮已是最后一轮，没有可以晋级的下一轮。")
+        raise DomainError(N_("本轮已是最后一轮，没有可以晋级的下一轮。"))
     if target.status == RoundStatus.LOCKED:
-        raise DomainError(f"下一轮“{target.name}”已锁定，不能再加入项目。")
+        raise DomainError(N_("下一轮“%(name)s”已锁定，不能再加入项目。", name=target.name))
     ids = _parse_ids(application_ids)
     if not ids:
-        raise DomainError("请至少选择一个晋级项目。")
+        raise DomainError(N_("请至少选择一个晋级项目。"))
 
     entries = {
         entry.application_id: entry
@@ -103,7 +104,7 @@ def advance(actor: User, round_: Round, application_ids) -> int:
     }
     missing = [app_id for app_id in ids if app_id not in entries]
     if missing:
-        raise DomainError(f"有 {len(missing)} 个所选项目不在本轮中，请刷新页面后重新选择。")
+        raise DomainError(N_("有 %(n)s 个所选项目不在本轮中，请刷新页面后重新选择。", n=len(missing)))
 
     order = {row.application_id: index for index, row in enumerate(round_results(round_).rows)}
     ids.sort(key=lambda app_id: (order.get(app_id, len(order)), app_id))
@@ -130,5 +131,5 @@ def advance(actor: User, round_: Round, application_ids) -> int:
         db.session.commit()
     except IntegrityError:  # someone advanced the same applications a moment ago
         db.session.rollback()
-        raise DomainError("晋级名单刚刚被其他人修改，请刷新页面后重试。") from None
+        raise DomainError(N_("晋级名单刚刚被其他人修改，请刷新页面后重试。")) from None
     return len(added)

@@ -21,6 +21,7 @@ from ..audit import record
 from .models import Assignment, CallJudge, Round, RoundEntry, RoundStatus, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..links import absolute_url
 from ..types import to_local, utcnow
 from .judges import NeedsConfirmation, sheet_record
@@ -79,9 +80,10 @@ def plan_assignment(applications, judges, per_app: int, conflicts, existing) -> 
         if len(chosen) < need:
             available = len(have) + len(eligible)
             if any(not allowed(j, org_id) for j in judge_ids):
-                reason = f"可分配评委不足：需要 {per_app} 位，回避后仅有 {available} 位"
+                reason = N_("可分配评委不足：需要 %(need)s 位，回避后仅有 %(available)s 位", need=per_app, available=available)
             else:
-                reason = f"可分配评委不足：需要 {per_app} 位，本征集仅有 {available} 位评委"
+                reason = N_("可分配评委不足：需要 %(need)s 位，本征集仅有 %(available)s 位评委", need=per_app,
+                            available=available)
             unassigned.append((app_id, reason))
     return Plan(pairs=sorted(pairs), unassigned=sorted(unassigned))
 
@@ -90,12 +92,12 @@ def plan_assignment(applications, judges, per_app: int, conflicts, existing) -> 
 
 def _require_committee(actor: User, round_: Round) -> None:
     if not can_manage_judging(actor, round_.call):
-        raise PermissionDenied("只有主办该征集的组委会成员才能分配评委。")
+        raise PermissionDenied(N_("只有主办该征集的组委会成员才能分配评委。"))
 
 
 def _require_not_locked(round_: Round) -> None:
     if round_.status == RoundStatus.LOCKED:
-        raise DomainError("本轮已锁定，分配不能再修改。")
+        raise DomainError(N_("本轮已锁定，分配不能再修改。"))
 
 
 def round_judge_ids(round_: Round) -> list[int]:
@@ -159,15 +161,15 @@ def assign(actor: User, round_: Round, application: Application, judge: User) ->
     _require_not_locked(round_)
     if db.session.scalar(sa.select(RoundEntry.id).where(
         RoundEntry.round_id == round_.id, RoundEntry.application_id == application.id)) is None:
-        raise DomainError("该项目不在本轮评审中。", field="application_id")
+        raise DomainError(N_("该项目不在本轮评审中。"), field="application_id")
     if judge.id not in round_judge_ids(round_):
-        raise DomainError("请选择本征集的评委。", field="judge_id")
+        raise DomainError(N_("请选择本征集的评委。"), field="judge_id")
     if is_conflicted(judge, application.organization_id):
-        raise DomainError(f"{judge.display_name} 与申报组织存在回避关系，不能分配。", field="judge_id")
+        raise DomainError(N_("%(name)s 与申报组织存在回避关系，不能分配。", name=judge.display_name), field="judge_id")
     if db.session.scalar(sa.select(Assignment.id).where(
         Assignment.round_id == round_.id, Assignment.application_id == application.id,
         Assignment.judge_id == judge.id)) is not None:
-        raise DomainError(f"{judge.display_name} 已分配到这个项目。", field="judge_id")
+        raise DomainError(N_("%(name)s 已分配到这个项目。", name=judge.display_name), field="judge_id")
     assignment = Assignment(round_id=round_.id, application_id=application.id, judge_id=judge.id, assigned_by_id=actor.id)
     db.session.add(assignment)
     label = application.reference or application.title
@@ -195,9 +197,12 @@ def unassign(actor: User, assignment: Assignment, confirmed: bool) -> None:
     _require_not_locked(round_)
     sheet = sheet_of(assignment)
     if sheet is not None and not confirmed:
-        state = "已提交" if sheet.status == SheetStatus.SUBMITTED else "已开始填写"
-        raise NeedsConfirmation(f"{assignment.judge.display_name} {state}该项目的评分表，取消分配将删除这份评分"
-                                "（操作日志中保留），请确认。", [sheet])
+        name = assignment.judge.display_name
+        if sheet.status == SheetStatus.SUBMITTED:
+            message = N_("%(name)s 已提交该项目的评分表，取消分配将删除这份评分（操作日志中保留），请确认。", name=name)
+        else:
+            message = N_("%(name)s 已开始填写该项目的评分表，取消分配将删除这份评分（操作日志中保留），请确认。", name=name)
+        raise NeedsConfirmation(message, [sheet])
     label = assignment.application.reference or assignment.application.title
     data = {"round_id": round_.id, "application_id": assignment.application_id, "judge_id": assignment.judge_id,
             "sheet": sheet_record(sheet) if sheet is not None else None}
@@ -317,7 +322,7 @@ def remind_unfinished(actor: User, round_: Round) -> int:
     """Mail each judge with unsubmitted sheets in the round once; returns how many were mailed."""
     _require_committee(actor, round_)
     if round_.status != RoundStatus.OPEN:
-        raise DomainError("只能提醒评分中的轮次。")
+        raise DomainError(N_("只能提醒评分中的轮次。"))
     return _remind(actor, round_)
 
 

@@ -13,6 +13,7 @@ from ..audit import record
 from ..calls.models import Call
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import N_
 from ..parsing import FieldErrors, clean_text, parse_decimal, parse_flag, parse_integer, row_value
 from .models import Award, AwardTier
 from .rounds import check_setup_editable
@@ -34,7 +35,8 @@ class TierTotals:
     def warning(self) -> str | None:
         if not self.over_pool:
             return None
-        return f"奖项资金合计 ¥{self.total:,.2f} 超出创投资金总额 ¥{self.pool:,.2f}，请核对。"
+        return N_("奖项资金合计 ¥%(total)s 超出创投资金总额 ¥%(pool)s，请核对。", total=f"{self.total:,.2f}",
+                  pool=f"{self.pool:,.2f}")
 
 
 def tier_totals(call: Call, tiers: Iterable[AwardTier] | None = None) -> TierTotals:
@@ -46,20 +48,20 @@ def tier_totals(call: Call, tiers: Iterable[AwardTier] | None = None) -> TierTot
 def _validate_tiers(rows: list[Mapping]) -> list[dict]:
     errors, cleaned, names = FieldErrors(), [], set()
     if len(rows) > MAX_TIERS:
-        errors.add("tiers", f"奖项最多 {MAX_TIERS} 个。")
+        errors.add("tiers", N_("奖项最多 %(n)s 个。", n=MAX_TIERS))
     for i, row in enumerate(rows[:MAX_TIERS]):
         key = f"tiers-{i}-"
         name = clean_text(row.get("name"))
         if not name:
-            errors.add(key + "name", "请填写奖项名称。")
+            errors.add(key + "name", N_("请填写奖项名称。"))
         elif len(name) > 60:
-            errors.add(key + "name", "最多 60 个字。")
+            errors.add(key + "name", N_("最多 60 个字。"))
         elif name in names:
-            errors.add(key + "name", "奖项名称重复。")
+            errors.add(key + "name", N_("奖项名称重复。"))
         names.add(name)
         places = parse_integer(row_value(row, "places", ""), errors, key + "places", 1, 1000)
         amount = parse_decimal(row_value(row, "amount", ""), errors, key + "amount", Decimal("0"),
-                          Decimal("10000000000"), label="金额")
+                          Decimal("10000000000"), label=N_("金额"))
         cleaned.append(dict(name=name, places=places, amount=amount, is_popularity=parse_flag(row.get("is_popularity"))))
     errors.raise_if_any()
     return cleaned
@@ -72,7 +74,7 @@ def save_award_tiers(actor, call: Call, rows: Iterable[Mapping]) -> TierTotals:
     existing = list(call.award_tiers)
     dropped = [t.id for t in existing[len(cleaned):]]
     if dropped and db.session.scalar(sa.select(sa.func.count(Award.id)).where(Award.tier_id.in_(dropped))):
-        raise DomainError("要删除的奖项已有获奖项目，不能删除。")
+        raise DomainError(N_("要删除的奖项已有获奖项目，不能删除。"))
     sync_rows(call.award_tiers, cleaned, AwardTier)
     totals = tier_totals(call)
     record(actor, "call.award_tiers_saved", call, f"保存“{call.title}”的奖项设置", {

@@ -15,6 +15,7 @@ from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Call, CallStatus
 from ..errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import N_
 from ..form_errors import attach_error, flash_error, show_error
 from ..types import local_to_utc, to_local, utcnow
 from . import awards as award_service
@@ -91,7 +92,7 @@ def _parse_pairs(call: Call) -> list[tuple[int, int]]:
             try:
                 pairs.append((tier.id, int(value)))
             except ValueError:
-                errors[f"tier{tier.id}"] = [_("请从列表中选择项目。")]
+                errors[f"tier{tier.id}"] = [N_("请从列表中选择项目。")]
     if errors:
         raise ValidationFailed(errors)
     return pairs

@@ -113,18 +113,18 @@ def _check_choice(call: Call, pairs: list[tuple[int, int]]) -> None:
     for tier_id, application_id in pairs:
         tier = tiers.get(tier_id)
         if tier is None:
-            raise DomainError("所选奖项不属于本次征集，或是由公众投票产生的人气奖。")
+            raise DomainError(N_("所选奖项不属于本次征集，或是由公众投票产生的人气奖。"))
         key = f"tier{tier_id}"
         if application_id not in allowed:
-            errors.setdefault(key, []).append("只能从最后一轮的参评项目中选择。")
+            errors.setdefault(key, []).append(N_("只能从最后一轮的参评项目中选择。"))
             continue
         if application_id in seen:
-            errors.setdefault(key, []).append("同一个项目只能获得一个奖项（人气奖除外）。")
+            errors.setdefault(key, []).append(N_("同一个项目只能获得一个奖项（人气奖除外）。"))
             continue
         seen[application_id] = tier_id
         per_tier[tier_id] = per_tier.get(tier_id, 0) + 1
         if per_tier[tier_id] > tier.places:
-            errors.setdefault(key, []).append(f"“{tier.name}”只有 {tier.places} 个名额。")
+            errors.setdefault(key, []).append(N_("“%(name)s”只有 %(n)s 个名额。", name=tier.name, n=tier.places))
     if errors:
         raise ValidationFailed(errors)
 
@@ -132,10 +132,10 @@ def _check_choice(call: Call, pairs: list[tuple[int, int]]) -> None:
 def assign_awards(actor: User, call: Call, pairs: list[tuple[int, int]]) -> list[Award]:
     """Replace the call's non-popularity awards with `pairs` of (tier_id, application_id)."""
     if not can_manage_judging(actor, call):
-        raise PermissionDenied("只有主办该征集的组委会成员才能评定奖项。")
+        raise PermissionDenied(N_("只有主办该征集的组委会成员才能评定奖项。"))
     lock_call(call)
     if call.status != CallStatus.JUDGING:
-        raise DomainError(f"只有评审中的征集可以评定奖项（当前：{call.status.label}）。")
+        raise DomainError(N_("只有评审中的征集可以评定奖项（当前：%(status)s）。", status=call.status.label))
     pairs = list(dict.fromkeys((int(t), int(a)) for t, a in pairs))  # drop exact repeats, keep order
     _check_choice(call, pairs)
     ranks = {row.application_id: row.rank for row in _ranked_rows(call)}
@@ -186,8 +186,9 @@ class AwardSummary:
         if not self.over_pool:
             return ""
         excess = self.total - self.pool
-        return (f"奖金合计 {format_money(self.total)}（{format_wan(self.total)}）超出创投资金总额 "
-                f"{format_money(self.pool)}（{format_wan(self.pool)}）{format_money(excess)}，请调整奖项。")
+        return N_("奖金合计 %(total)s（%(total_wan)s）超出创投资金总额 %(pool)s（%(pool_wan)s）%(excess)s，请调整奖项。",
+                  total=format_money(self.total), total_wan=format_wan(self.total), pool=format_money(self.pool),
+                  pool_wan=format_wan(self.pool), excess=format_money(excess))
 
 
 def award_summary(call: Call) -> AwardSummary:

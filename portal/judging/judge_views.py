@@ -20,6 +20,7 @@ from ..calls.models import Call
 from .models import Assignment, CallJudge, Conflict, RoundStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import translate
 from ..form_errors import flash_error, show_error
 from ..request_args import int_arg
 from . import assignment as assigning
@@ -108,7 +109,7 @@ def judge_remove(call_id: int):
     except judging.NeedsConfirmation as exc:
         db.session.rollback()
         return render_template(
-            "judging/confirm_unassign.html", title=_("移除评委 %(name)s", name=who), message=_(exc.message),
+            "judging/confirm_unassign.html", title=_("移除评委 %(name)s", name=who), message=translate(exc.message),
             sheets=exc.sheets,
             action=url_for("judging.judge_remove", call_id=call.id), fields={"call_judge_id": call_judge.id},
             cancel_url=url_for("judging.call_judges", call_id=call.id),
@@ -193,7 +194,7 @@ def assignment_remove(assignment_id: int):
         return render_template(
             "judging/confirm_unassign.html",
             title=_("取消分配：%(name)s · %(project)s", name=judge_name, project=application.reference or application.title),
-            message=_(exc.message), sheets=exc.sheets,
+            message=translate(exc.message), sheets=exc.sheets,
             action=url_for("judging.assignment_remove", assignment_id=assignment.id), fields={},
             cancel_url=back,
         )

@@ -25,6 +25,7 @@ from ..calls.models import Call
 from .models import Assignment, CallJudge, Conflict, Round, RoundStatus, ScoreSheet, SheetStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..links import absolute_url
 
 NAME_MAX = 100
@@ -33,7 +34,7 @@ REASON_MAX = 300
 
 def _require_committee(actor: User, call: Call) -> None:
     if not can_manage_judging(actor, call):
-        raise PermissionDenied("只有主办该征集的组委会成员才能管理评委。")
+        raise PermissionDenied(N_("只有主办该征集的组委会成员才能管理评委。"))
 
 
 # --- judges of a call ----------------------------------------------------------------------------
@@ -45,14 +46,14 @@ def invite_judge_to_call(actor: User, call: Call, email: str, name: str | None) 
     email = normalize_email(email)
     name = (name or "").strip()
     if not email or "@" not in email or len(email) > 254:
-        raise DomainError("请输入有效的电子邮箱。", field="email")
+        raise DomainError(N_("请输入有效的电子邮箱。"), field="email")
     if len(name) > NAME_MAX:
-        raise DomainError(f"姓名不能超过 {NAME_MAX} 个字。", field="name")
+        raise DomainError(N_("姓名不能超过 %(n)s 个字。", n=NAME_MAX), field="name")
     duplicate = db.session.scalar(
         sa.select(CallJudge.id).where(CallJudge.call_id == call.id, CallJudge.email == email)
     )
     if duplicate is not None:
-        raise DomainError("该邮箱已被邀请为本征集的评委。", field="email")
+        raise DomainError(N_("该邮箱已被邀请为本征集的评委。"), field="email")
     user = find_user_by_email(email)
     call_judge = CallJudge(call_id=call.id, email=email, user_id=user.id if user else None, invited_by_id=actor.id)
     db.session.add(call_judge)
@@ -121,6 +122,9 @@ def sheet_record(sheet: ScoreSheet) -> dict:
     }
 
 
+MEMBER_CONFLICT = N_("本人是该组织成员")  # the reason shown for a conflict that comes from a membership
+
+
 class NeedsConfirmation(DomainError):
     """The action would delete started score sheets: ask the committee to confirm first."""
 
@@ -140,7 +144,8 @@ def remove_judge_from_call(actor: User, call_judge: CallJudge, confirmed: bool =
     ))
     sheets = _started_sheets(call_judge.user_id, round_ids) if call_judge.user_id else []
     if sheets and not confirmed:
-        raise NeedsConfirmation(f"该评委已开始填写 {len(sheets)} 份评分表，移除后这些评分将从结果中删除（操作日志中保留）。", sheets)
+        raise NeedsConfirmation(N_("该评委已开始填写 %(n)s 份评分表，移除后这些评分将从结果中删除（操作日志中保留）。",
+                                   n=len(sheets)), sheets)
     removed = 0
     if call_judge.user_id and round_ids:
         for sheet in sheets:
@@ -176,7 +181,7 @@ def conflicted_organizations(judge: User) -> list[ConflictRow]:
     for membership in db.session.scalars(
         sa.select(Membership).where(Membership.user_id == judge.id).options(joinedload(Membership.organization))
     ):
-        rows[membership.organization_id] = ConflictRow(membership.organization, None, "本人是该组织成员")
+        rows[membership.organization_id] = ConflictRow(membership.organization, None, MEMBER_CONFLICT)
     for conflict in db.session.scalars(
         sa.select(Conflict).where(Conflict.judge_id == judge.id).options(joinedload(Conflict.organization))
     ):
@@ -200,24 +205,24 @@ def declare_conflict(judge: User, organization_id, reason: str) -> tuple[Conflic
     applications in rounds not yet locked are removed when no sheet was started; those with a
     started sheet are returned (and the committee told) for the committee to decide."""
     if not judge.is_judge:
-        raise PermissionDenied("只有评委可以声明回避。")
+        raise PermissionDenied(N_("只有评委可以声明回避。"))
     try:
         organization_id = int(organization_id)
     except (TypeError, ValueError):
-        raise DomainError("请选择要回避的组织。", field="organization_id") from None
+        raise DomainError(N_("请选择要回避的组织。"), field="organization_id") from None
     organization = next((o for o in applicant_organizations(judge) if o.id == organization_id), None)
     if organization is None:
-        raise DomainError("请选择您所评审征集中的申报组织。", field="organization_id")
+        raise DomainError(N_("请选择您所评审征集中的申报组织。"), field="organization_id")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写回避理由。", field="reason")
+        raise DomainError(N_("请填写回避理由。"), field="reason")
     if len(reason) > REASON_MAX:
-        raise DomainError(f"回避理由不能超过 {REASON_MAX} 个字。", field="reason")
+        raise DomainError(N_("回避理由不能超过 %(n)s 个字。", n=REASON_MAX), field="reason")
     exists = db.session.scalar(
         sa.select(Conflict.id).where(Conflict.judge_id == judge.id, Conflict.organization_id == organization_id)
     )
     if exists is not None:
-        raise DomainError("您已声明回避该组织。", field="organization_id")
+        raise DomainError(N_("您已声明回避该组织。"), field="organization_id")
     conflict = Conflict(judge_id=judge.id, organization_id=organization_id, reason=reason)
     db.session.add(conflict)
 
@@ -260,7 +265,7 @@ def _by_committee(assignments: list[Assignment]) -> dict[int, list[Assignment]]:
 
 def withdraw_conflict(judge: User, conflict: Conflict) -> None:
     if conflict.judge_id != judge.id:
-        raise PermissionDenied("只能撤回自己的回避声明。")
+        raise PermissionDenied(N_("只能撤回自己的回避声明。"))
     record(judge, "conflict.withdrawn", conflict, f"{judge.display_name} 撤回对“{conflict.organization.name}”的回避声明",
            {"organization_id": conflict.organization_id, "reason": conflict.reason})
     db.session.delete(conflict)
@@ -326,7 +331,7 @@ def call_conflicts(call: Call, judges: list[User]) -> list[CallConflict]:
     ]
     declared = {(row.judge.id, row.organization.id) for row in rows}
     rows += [
-        CallConflict(by_id[m.user_id], m.organization, "本人是该组织成员", True)
+        CallConflict(by_id[m.user_id], m.organization, MEMBER_CONFLICT, True)
         for m in db.session.scalars(
             sa.select(Membership).where(Membership.user_id.in_(list(by_id)), Membership.organization_id.in_(applicants))
             .options(joinedload(Membership.organization))

@@ -40,11 +40,11 @@ def _status_label(key: str) -> str:
 
 def _check_control(actor: User, round_: Round) -> None:
     if not can_manage_judging(actor, round_.call):
-        raise PermissionDenied("只有本次征集的管理人员可以控制路演。")
+        raise PermissionDenied(N_("只有本次征集的管理人员可以控制路演。"))
     if round_.kind != RoundKind.PITCH:
-        raise DomainError("这一轮不是现场路演。")
+        raise DomainError(N_("这一轮不是现场路演。"))
     if round_.status != RoundStatus.OPEN:
-        raise DomainError("本轮不在评分中，不能切换路演项目。")
+        raise DomainError(N_("本轮不在评分中，不能切换路演项目。"))
 
 
 def running_order(round_: Round) -> list[RoundEntry]:
@@ -84,7 +84,7 @@ def start_stage(actor: User, round_: Round, entry: RoundEntry) -> LiveStage:
     """Put one entry of the running order on stage and start its timer."""
     _check_control(actor, round_)
     if entry.round_id != round_.id:
-        raise DomainError("该项目不在本轮的路演顺序中。")
+        raise DomainError(N_("该项目不在本轮的路演顺序中。"))
     order = running_order(round_)
     number = next(i for i, e in enumerate(order, 1) if e.id == entry.id)
     return _put_on_stage(actor, round_, _locked_stage(round_), entry, number)
@@ -94,7 +94,7 @@ def _step(actor: User, round_: Round, delta: int) -> LiveStage:
     _check_control(actor, round_)
     order = running_order(round_)
     if not order:
-        raise DomainError("本轮还没有路演项目。")
+        raise DomainError(N_("本轮还没有路演项目。"))
     stage = _locked_stage(round_)
     ids = [entry.id for entry in order]
     if stage.entry_id not in ids:
@@ -102,9 +102,9 @@ def _step(actor: User, round_: Round, delta: int) -> LiveStage:
     else:
         index = ids.index(stage.entry_id) + delta
         if index >= len(order):
-            raise DomainError("已经是最后一个项目了。")
+            raise DomainError(N_("已经是最后一个项目了。"))
         if index < 0:
-            raise DomainError("已经是第一个项目了。")
+            raise DomainError(N_("已经是第一个项目了。"))
     return _put_on_stage(actor, round_, stage, order[index], index + 1)
 
 
@@ -121,7 +121,7 @@ def restart_timer(actor: User, round_: Round) -> LiveStage:
     _check_control(actor, round_)
     stage = _locked_stage(round_)
     if stage.entry_id is None:
-        raise DomainError("台上还没有项目。")
+        raise DomainError(N_("台上还没有项目。"))
     stage.started_at = utcnow()
     stage.updated_at = stage.started_at
     record(actor, "live.timer", ("rounds", round_.id), "路演计时重新开始", {"round_id": round_.id, "entry_id": stage.entry_id})
@@ -178,7 +178,7 @@ def stage_state(round_: Round, viewer: User, as_judge: bool = False) -> dict:
     ).all()
     mine = {row.application_id for row in assignments if row.judge_id == viewer.id}
     if not is_committee and not mine:
-        raise PermissionDenied("您不是本轮路演的评委。")
+        raise PermissionDenied(N_("您不是本轮路演的评委。"))
 
     number_of = {entry.id: number for number, entry in enumerate(order, 1)}
     current_entry = next((e for e in order if stage is not None and e.id == stage.entry_id), None)

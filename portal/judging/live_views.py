@@ -9,6 +9,7 @@ from ..accounts.permissions import access, acting_user, require
 from .models import Round, RoundEntry, RoundKind
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import translate
 from ..request_args import int_arg
 from . import live
 from .scoring import field_name, save_sheet
@@ -88,7 +89,7 @@ def _run_control(round_: Round, control):
         abort(403)
     except DomainError as exc:
         db.session.rollback()
-        return _control_answer(round_, _(exc.message))
+        return _control_answer(round_, translate(exc.message))
     return _control_answer(round_)
 
 
@@ -115,13 +116,13 @@ def live_sheet(round_id: int, application_id: int):
     try:
         sheet = save_sheet(acting_user(), round_, entry.application, values, request.form.get("comment", ""), submit)
     except PermissionDenied as exc:
-        return jsonify({"ok": False, "message": _(exc.message)}), 403
+        return jsonify({"ok": False, "message": translate(exc.message)}), 403
     except ValidationFailed as exc:
         db.session.rollback()
-        errors = {key: [_(message) for message in messages] for key, messages in exc.errors.items()}
-        return jsonify({"ok": False, "message": _(exc.message), "errors": errors}), 400
+        errors = {key: [translate(message) for message in messages] for key, messages in exc.errors.items()}
+        return jsonify({"ok": False, "message": translate(exc.message), "errors": errors}), 400
     except DomainError as exc:
         db.session.rollback()
-        return jsonify({"ok": False, "message": _(exc.message)}), 409
+        return jsonify({"ok": False, "message": translate(exc.message)}), 409
     message = _("评分已提交。") if submit else _("草稿已保存。")
     return jsonify({"ok": True, "message": message, "status": sheet.status.value, "label": _(sheet.status.label)})

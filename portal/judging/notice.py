@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -27,7 +26,7 @@ from ..applications.models import Application, ApplicationStatus
 from ..calls.models import Call, CallStatus
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
-from ..i18n import N_
+from ..i18n import N_, joined
 from ..links import absolute_url
 from ..types import format_money, to_local, utcnow
 from .awards import call_awards, last_round, lock_call
@@ -83,7 +82,7 @@ def publish_results(actor: User, call: Call, starts_at: datetime, ends_at: datet
         raise DomainError(N_("公示结束时间必须晚于开始时间。"), field="ends_at")
     text = (text or "").strip()
     if len(text) > TEXT_MAX:
-        raise DomainError(f"公示说明不能超过 {TEXT_MAX} 个字。", field="text")
+        raise DomainError(N_("公示说明不能超过 %(n)s 个字。", n=TEXT_MAX), field="text")
     if vote_enabled and not any(tier.is_popularity for tier in call.award_tiers):
         raise DomainError(N_("本次征集没有设置人气奖，无需开启公众投票。"), field="vote_enabled")
     notice = get_notice(call)
@@ -154,9 +153,9 @@ def lodge_objection(notice: PublicNotice, name: str, contact: str, body: str,
                                        ("contact", contact, N_("联系方式"), CONTACT_MAX),
                                        ("body", body, N_("异议内容"), BODY_MAX)):
         if not value:
-            errors[key] = [gettext("请填写%(label)s。", label=gettext(label))]
+            errors[key] = [N_("请填写%(label)s。", label=label)]
         elif len(value) > maximum:
-            errors[key] = [gettext("%(label)s不能超过 %(n)s 个字。", label=gettext(label), n=maximum)]
+            errors[key] = [N_("%(label)s不能超过 %(n)s 个字。", label=label, n=maximum)]
     if application_id is not None and application_id not in {a.application_id for a in call_awards(notice.call)}:
         errors["application_id"] = [N_("请选择公示名单中的项目。")]
     if errors:
@@ -178,7 +177,7 @@ def answer_objection(actor: User, objection: Objection, upheld: bool, reply: str
     if not reply:
         raise DomainError(N_("请填写答复内容，答复会在公示页面公开。"), field="reply")
     if len(reply) > REPLY_MAX:
-        raise DomainError(f"答复不能超过 {REPLY_MAX} 个字。", field="reply")
+        raise DomainError(N_("答复不能超过 %(n)s 个字。", n=REPLY_MAX), field="reply")
     objection.status, objection.reply = target, reply
     objection.answered_by_id, objection.answered_at = actor.id, utcnow()
     audit.record(actor, "objection.answered", objection, f"答复异议：{target.label}",
@@ -266,15 +265,15 @@ def finalize_blockers(call: Call, now: datetime | None = None) -> list[str]:
     """Why the results cannot be finalized now (empty when they can)."""
     now = now or utcnow()
     if call.status != CallStatus.NOTICE:
-        return [f"只有公示中的结果可以确定（当前：{call.status.label}）。"]
+        return [N_("只有公示中的结果可以确定（当前：%(status)s）。", status=call.status.label)]
     notice = get_notice(call)
     reasons = []
     if now < notice.ends_at:
-        reasons.append(f"公示期至 {_local(notice.ends_at)}（北京时间）才结束")
+        reasons.append(N_("公示期至 %(end)s（北京时间）才结束", end=_local(notice.ends_at)))
     pending = db.session.scalar(sa.select(sa.func.count(Objection.id)).where(
         Objection.notice_id == notice.id, Objection.status == ObjectionStatus.PENDING))
     if pending:
-        reasons.append(f"还有 {pending} 条异议未答复")
+        reasons.append(N_("还有 %(n)s 条异议未答复", n=pending))
     return reasons
 
 
@@ -285,7 +284,7 @@ def finalize(actor: User, call: Call) -> list[Award]:
     call.status.check_transition(CallStatus.FINAL)
     reasons = finalize_blockers(call)
     if reasons:
-        raise DomainError("暂不能确定结果：" + "；".join(reasons) + "。")
+        raise DomainError(N_("暂不能确定结果：%(reasons)s。", reasons=joined(N_("；"), reasons)))
     notice = get_notice(call)
     popularity = [tier for tier in call.award_tiers if tier.is_popularity]
     winners: dict[int, list[int]] = {}

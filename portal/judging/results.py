@@ -162,8 +162,10 @@ def _load(round_: Round) -> _Data:
 
 def tie_rule_text(round_: Round) -> str:
     tie = round_.tie_criterion
-    first = f"“{tie.name}”平均分高者在前，再看" if tie is not None else ""
-    return f"得分相同时，{first}各评委打分的标准差，小者在前；仍相同则并列，按申报编号排列。"
+    if tie is not None:
+        return N_("得分相同时，“%(name)s”平均分高者在前，再看各评委打分的标准差，小者在前；仍相同则并列，按申报编号排列。",
+                  name=tie.name)
+    return N_("得分相同时，各评委打分的标准差，小者在前；仍相同则并列，按申报编号排列。")
 
 
 def _compute(round_: Round, data: _Data, without: int | None) -> RoundResults:

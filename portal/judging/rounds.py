@@ -23,6 +23,7 @@ from ..audit import record
 from ..calls.models import Call, CallStatus
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
+from ..i18n import N_
 from ..parsing import (
     FieldErrors, clean_text, is_blank, parse_choice, parse_decimal, parse_flag, parse_integer, parse_moment,
 )
@@ -40,7 +41,7 @@ ROUND_DEFAULTS = dict(
     blind=False, opens_at=None, closes_at=None, advancement=Advancement.MANUAL, advancement_value=None,
     outlier_sd=Decimal("2"), pitch_seconds=480,
 )
-FIXED_ONCE_OPEN = {"kind": "评审方式", "blind": "匿名评审", "judges_per_application": "每个项目的评委人数"}
+FIXED_ONCE_OPEN = {"kind": N_("评审方式"), "blind": N_("匿名评审"), "judges_per_application": N_("每个项目的评委人数")}
 
 
 # --- permission and state ------------------------------------------------------------------------
@@ -48,9 +49,9 @@ FIXED_ONCE_OPEN = {"kind": "评审方式", "blind": "匿名评审", "judges_per_
 def check_setup_editable(actor, call: Call) -> None:
     """The committee may change the set-up (rounds, rubrics, tiers) until the results are published."""
     if not can_manage_judging(actor, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     if call.status in FINISHED:
-        raise DomainError("评审结果已公示，评审设置不能再修改。")
+        raise DomainError(N_("评审结果已公示，评审设置不能再修改。"))
 
 
 def _may_have_entries(round_: Round) -> bool:
@@ -73,9 +74,9 @@ def _validate_round(values: dict, round_: Round | None) -> dict:
     v = dict(values)
     v["name"] = clean_text(v["name"])
     if not v["name"]:
-        errors.add("name", "请填写轮次名称。")
+        errors.add("name", N_("请填写轮次名称。"))
     elif len(v["name"]) > 60:
-        errors.add("name", "最多 60 个字。")
+        errors.add("name", N_("最多 60 个字。"))
     for field, enum_class in (("kind", RoundKind), ("aggregation", Aggregation), ("advancement", Advancement)):
         v[field] = parse_choice(enum_class, v[field], errors, field)
     v["trim_min_sheets"] = parse_integer(v["trim_min_sheets"], errors, "trim_min_sheets", 3, 100)
@@ -85,12 +86,12 @@ def _validate_round(values: dict, round_: Round | None) -> dict:
     v["blind"] = parse_flag(v["blind"])
     v["opens_at"], v["closes_at"] = (parse_moment(v[f], errors, f) for f in ("opens_at", "closes_at"))
     if v["opens_at"] and v["closes_at"] and v["closes_at"] <= v["opens_at"]:
-        errors.add("closes_at", "评分截止时间必须晚于开始时间。")
+        errors.add("closes_at", N_("评分截止时间必须晚于开始时间。"))
     v["advancement_value"] = _advancement_value(v, round_, errors)
     if round_ is not None and round_.status != RoundStatus.PLANNED:
         for field, label in FIXED_ONCE_OPEN.items():
             if field not in errors and v[field] != getattr(round_, field):
-                errors.add(field, f"评分开始后不能再修改“{label}”。")
+                errors.add(field, N_("评分开始后不能再修改“%(label)s”。", label=label))
     errors.raise_if_any()
     return v
 
@@ -100,7 +101,7 @@ def _advancement_value(v: dict, round_: Round | None, errors: FieldErrors) -> De
     if rule in (None, Advancement.MANUAL):
         return None
     if is_blank(raw):
-        errors.add("advancement_value", "请填写晋级名额 N。" if rule == Advancement.TOP_N else "请填写晋级分数线。")
+        errors.add("advancement_value", N_("请填写晋级名额 N。") if rule == Advancement.TOP_N else N_("请填写晋级分数线。"))
         return None
     if rule == Advancement.TOP_N:
         if isinstance(raw, Decimal) and raw == raw.to_integral_value():
@@ -110,7 +111,7 @@ def _advancement_value(v: dict, round_: Round | None, errors: FieldErrors) -> De
     maximum = round_.max_total if round_ is not None and round_.criteria else Decimal("999999")
     value = parse_decimal(raw, errors, "advancement_value", Decimal("0"), Decimal("999999"), low_open=True)
     if value is not None and value > maximum:
-        errors.add("advancement_value", f"分数线不能高于评分表满分 {quantize(maximum)} 分。")
+        errors.add("advancement_value", N_("分数线不能高于评分表满分 %(max)s 分。", max=quantize(maximum)))
         return None
     return value
 
@@ -130,7 +131,7 @@ def create_round(actor, call: Call, data: Mapping) -> Round:
 def update_round(actor, round_: Round, data: Mapping) -> Round:
     check_setup_editable(actor, round_.call)
     if round_.status == RoundStatus.LOCKED:
-        raise DomainError("该轮评审已锁定，不能再修改。")
+        raise DomainError(N_("该轮评审已锁定，不能再修改。"))
     old = _round_values(round_)
     values = _validate_round({**old, **data}, round_)
     changes = {field: [old[field], value] for field, value in values.items() if old[field] != value}
@@ -145,9 +146,9 @@ def delete_round(actor, round_: Round) -> None:
     call = round_.call
     check_setup_editable(actor, call)
     if round_.status != RoundStatus.PLANNED:
-        raise DomainError("只能删除尚未开始评分的轮次。")
+        raise DomainError(N_("只能删除尚未开始评分的轮次。"))
     if _may_have_entries(round_):
-        raise DomainError("该轮已有参评项目，不能删除。")
+        raise DomainError(N_("该轮已有参评项目，不能删除。"))
     position, name = round_.position, round_.name
     record(actor, "round.deleted", round_, f"删除评审轮次“{name}”", {"position": position, "call_id": call.id})
     call.rounds.remove(round_)
@@ -164,10 +165,10 @@ def move_round(actor, round_: Round, direction: str) -> Round:
     step = {"up": -1, "down": 1}.get(direction)
     other = next((r for r in call.rounds if step and r.position == round_.position + step), None)
     if other is None:
-        raise DomainError("已经是第一轮。" if direction == "up" else "已经是最后一轮。")
+        raise DomainError(N_("已经是第一轮。") if direction == "up" else N_("已经是最后一轮。"))
     first = round_ if round_.position < other.position else other
     if round_.status != RoundStatus.PLANNED or other.status != RoundStatus.PLANNED or _may_have_entries(first):
-        raise DomainError("已开始的轮次和已有参评项目的轮次不能调整顺序。")
+        raise DomainError(N_("已开始的轮次和已有参评项目的轮次不能调整顺序。"))
     a, b = round_.position, other.position
     round_.position = 0
     db.session.flush()
@@ -199,24 +200,24 @@ def _count(query) -> int:
 def start_judging(actor, call: Call) -> int:
     """CLOSED → JUDGING; returns the number of applications entered in round 1."""
     if not can_manage_judging(actor, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     lock_row(call)
     call.status.check_transition(CallStatus.JUDGING)
     first = call.rounds[0] if call.rounds else None
     if first is None:
-        raise DomainError("请先在评审设置中添加至少一个评审轮次。")
+        raise DomainError(N_("请先在评审设置中添加至少一个评审轮次。"))
     if not first.criteria:
-        raise DomainError(f"第一轮“{first.name}”还没有评分项，请先设置评分表。")
+        raise DomainError(N_("第一轮“%(name)s”还没有评分项，请先设置评分表。", name=first.name))
     pending = _count(sa.select(Application.id).where(
         Application.call_id == call.id, Application.status == ApplicationStatus.SUBMITTED))
     if pending:
-        raise DomainError(f"还有 {pending} 份申报待资格审查，请审查完毕后再开始评审。")
+        raise DomainError(N_("还有 %(n)s 份申报待资格审查，请审查完毕后再开始评审。", n=pending))
     eligible = list(db.session.scalars(
         sa.select(Application.id).where(Application.call_id == call.id, Application.status == ApplicationStatus.ELIGIBLE)
         .order_by(Application.sequence, Application.id)
     ))
     if not eligible:
-        raise DomainError("没有通过资格审查的申报，无法开始评审。")
+        raise DomainError(N_("没有通过资格审查的申报，无法开始评审。"))
     already = set(db.session.scalars(sa.select(RoundEntry.application_id).where(RoundEntry.round_id == first.id)))
     added = 0
     for position, application_id in enumerate(eligible, start=1):
@@ -235,21 +236,22 @@ def open_round(actor, round_: Round, now=None) -> Round:
     """PLANNED → OPEN: needs the call in judging, a rubric and entries."""
     call = round_.call
     if not can_manage_judging(actor, call):
-        raise PermissionDenied("您不是该征集主办方的成员。")
+        raise PermissionDenied(N_("您不是该征集主办方的成员。"))
     lock_row(round_)
     round_.status.check_transition(RoundStatus.OPEN)
     if call.status != CallStatus.JUDGING:
-        raise DomainError("征集尚未进入评审阶段（请先开始评审）。")
+        raise DomainError(N_("征集尚未进入评审阶段（请先开始评审）。"))
     if not round_.criteria:
-        raise DomainError(f"“{round_.name}”还没有评分项，请先设置评分表。")
+        raise DomainError(N_("“%(name)s”还没有评分项，请先设置评分表。", name=round_.name))
     entries = _count(sa.select(RoundEntry.id).where(RoundEntry.round_id == round_.id))
     if not entries:
-        raise DomainError(f"“{round_.name}”还没有参评项目：第一轮在开始评审时加入，之后的轮次由上一轮晋级产生。")
+        raise DomainError(N_("“%(name)s”还没有参评项目：第一轮在开始评审时加入，之后的轮次由上一轮晋级产生。", name=round_.name))
     if round_.closes_at is not None and round_.closes_at <= (now or utcnow()):
-        raise DomainError("该轮的评分截止时间已过，请先修改截止时间。")
+        raise DomainError(N_("该轮的评分截止时间已过，请先修改截止时间。"))
     value = round_.advancement_value
     if round_.advancement == Advancement.THRESHOLD and value is not None and value > round_.max_total:
-        raise DomainError(f"晋级分数线 {quantize(value)} 分高于评分表满分 {quantize(round_.max_total)} 分，请先修改。")
+        raise DomainError(N_("晋级分数线 %(value)s 分高于评分表满分 %(max)s 分，请先修改。", value=quantize(value),
+                             max=quantize(round_.max_total)))
     round_.status = RoundStatus.OPEN
     record(actor, "round.opened", round_, f"“{call.title}”的“{round_.name}”开始评分", {"entries": entries})
     db.session.commit()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import gettext
 
 from ..accounts.models import User
 from ..applications.models import Application
@@ -27,10 +26,10 @@ def field_name(criterion: Criterion) -> str:
 
 
 def parse_score(raw, criterion: Criterion, required: bool) -> tuple[Decimal | None, str | None]:
-    """(value, None) or (None, Chinese error). Accepts full-width digits; at most two decimals."""
+    """(value, None) or (None, error marked for translation). Accepts full-width digits; at most two decimals."""
     text = "" if raw is None else str(raw).strip()
     if not text:
-        return None, gettext("请为“%(name)s”打分。", name=criterion.name) if required else None
+        return None, N_("请为“%(name)s”打分。", name=criterion.name) if required else None
     try:
         value = Decimal(text)
     except (InvalidOperation, ValueError):
@@ -39,7 +38,7 @@ def parse_score(raw, criterion: Criterion, required: bool) -> tuple[Decimal | No
         return None, N_("请输入数字。")
     # Bounds first: quantizing a huge number would overflow the decimal context.
     if value < 0 or value > criterion.max_score:
-        return None, gettext("应在 0 到 %(max)s 之间。", max=f"{criterion.max_score.normalize():f}")
+        return None, N_("应在 0 到 %(max)s 之间。", max=f"{criterion.max_score.normalize():f}")
     if value != value.quantize(TWO_PLACES, rounding="ROUND_DOWN"):
         return None, N_("最多保留两位小数。")
     return value, None
@@ -74,7 +73,7 @@ def save_sheet(actor: User, round_: Round, application: Application, values: dic
             errors[field_name(criterion)] = [error]
         parsed[criterion.id] = value
     if len(comment) > COMMENT_MAX:
-        errors["comment"] = [gettext("评语不能超过 %(n)s 个字。", n=COMMENT_MAX)]
+        errors["comment"] = [N_("评语不能超过 %(n)s 个字。", n=COMMENT_MAX)]
     if errors:
         raise ValidationFailed(errors)
 

@@ -31,6 +31,7 @@ from .models import Assignment, CallJudge, Round, RoundKind, RoundStatus, ScoreS
 from ..downloads import file_response, stored_file_response
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..i18n import translate
 from ..form_errors import flash_error, show_error
 from ..types import utcnow
 from .judges import bind_pending_judges
@@ -291,5 +292,5 @@ def entry_pdf(round_id: int, application_id: int):
         data = render_pdf("applications/pdf.html", application=application, hide_identity=round_.blind,
                           redact_terms=identity_terms(application) if round_.blind else [])
     except PdfFontError as exc:
-        return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=_(exc.message)), 503
+        return render_template("errors/error.html", code=503, title=_("暂时无法生成 PDF"), text=translate(exc.message)), 503
     return file_response(data, "application/pdf", f"申报书-{application.reference or application.id}.pdf", inline=True)
