@@ -3,6 +3,7 @@ at most two decimals in a range, whole numbers, enum choices, checkboxes, local 
 Chinese message (marked for translation) on its field, collected in FieldErrors and raised at once as ValidationFailed."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
@@ -12,6 +13,7 @@ from .i18n import N_
 from .types import local_to_utc
 
 TRUTHY = {"y", "on", "1", "true", "True", "yes"}
+MAX_ROWS = 60  # repeatable rows read from one form; more is junk (the services allow fewer still)
 
 
 class FieldErrors(dict):
@@ -95,3 +97,25 @@ def row_value(row: Mapping, key: str, default=None):
     """A row's value for `key`, or `default` when it is missing or blank."""
     value = row.get(key)
     return default if is_blank(value) else value
+
+
+def parse_rows(formdata, prefix: str, fields: tuple[str, ...], flags: tuple[str, ...] = ()) -> list[dict]:
+    """Rows named "<prefix>-<i>-<field>" (inputs repeated in the browser by portal.js's data-repeat) in
+    index order, blank rows dropped (and the rest renumbered).
+
+    Flags are checkboxes: present with a true value or absent.
+    """
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d{{1,4}})-(\w+)$")
+    by_index: dict[int, dict] = {}
+    for key in formdata.keys():
+        match = pattern.match(key)
+        if match and match.group(2) in fields + flags:
+            by_index.setdefault(int(match.group(1)), {})[match.group(2)] = formdata.get(key, "")
+    rows = []
+    for index in sorted(by_index)[:MAX_ROWS]:
+        raw = by_index[index]
+        row = {field: str(raw.get(field, "")).replace("\x00", "") for field in fields}
+        row.update({flag: str(raw.get(flag, "")).strip() in ("y", "on", "1", "true") for flag in flags})
+        if any(row[field].strip() for field in fields):
+            rows.append(row)
+    return rows

@@ -53,6 +53,7 @@ ACCESS: dict[str, Rule] = {
     "calls.manage": Rule({"committee"}),
     "calls.new": Rule({"committee"}),
     "calls.edit": Rule({"committee"}, params={"call_id": "call"}),
+    "calls.organizers_edit": Rule({"committee"}, params={"call_id": "call"}),
     "calls.publish": Rule({"committee"}, method="POST", params={"call_id": "call"}),
     "calls.close": Rule({"committee"}, method="POST", params={"call_id": "call"}),
     "calls.extend": Rule({"committee"}, method="POST", params={"call_id": "call"}),

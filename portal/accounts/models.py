@@ -130,12 +130,13 @@ class Organization(db.Model):
 
     @property
     def kind_label(self) -> str:
-        """What to call it: an applicant by its 组织形式 (a 村(社区) or a 机关 is no 公益组织), else 申报单位;
-        a sponsor by its form too (企业, 基金会 …); a committee is the 主办方."""
-        if self.kind == OrgKind.COMMITTEE:
+        """What to call it: a 社会组织 is a 公益组织, any other applicant goes by its 组织形式 (a 村(社区) or a
+        机关 is no 公益组织), or 申报单位 when it gave none; a sponsor by its form too (企业, 基金会 …)."""
+        if self.kind == OrgKind.COMMITTEE or self.legal_form == NGO_FORMS[0]:
             return self.kind.label
-        fallback = N_("申报单位") if self.kind == OrgKind.NGO else self.kind.label
-        return self.legal_form if self.legal_form and self.legal_form != "其他" else fallback
+        if not self.legal_form or self.legal_form == "其他":
+            return N_("申报单位") if self.kind == OrgKind.NGO else self.kind.label
+        return self.legal_form
 
     audit_committee_id = None  # its events concern every committee (portal.audit)
 

@@ -70,3 +70,7 @@ class CategoryForm(FlaskForm):
     name = StringField(_l("服务领域名称"), validators=[DataRequired(REQUIRED), Length(max=60, message=_l("最多 60 个字。"))])
     position = IntegerField(_l("排序"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=9999, message=_l("请输入 0 到 9999 之间的整数。"))])
+
+
+class TokenForm(FlaskForm):
+    """Only the CSRF token: the organisers' rows are read with portal.parsing.parse_rows."""

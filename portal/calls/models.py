@@ -43,6 +43,23 @@ CallStatus.define(
 )
 
 
+class OrganizerRole(StateEnum):
+    """How a body takes part in a call, in the order certificates and notices list them."""
+
+    GUIDE = "guide"  # 指导单位
+    HOST = "host"  # 主办单位; several hosts make a 联合主办
+    ORGANIZER = "organizer"  # 承办单位, who runs it
+    CO_ORGANIZER = "co_organizer"  # 协办单位
+    SUPPORTER = "supporter"  # 支持单位
+
+
+OrganizerRole.define(
+    labels={OrganizerRole.GUIDE: N_("指导单位"), OrganizerRole.HOST: N_("主办单位"), OrganizerRole.ORGANIZER: N_("承办单位"),
+            OrganizerRole.CO_ORGANIZER: N_("协办单位"), OrganizerRole.SUPPORTER: N_("支持单位")},
+    transitions={},
+)
+
+
 class Category(db.Model):
     __tablename__ = "categories"
 
@@ -94,6 +111,9 @@ class Call(db.Model):
 
     committee: Mapped[Organization] = relationship()
     categories: Mapped[list[Category]] = relationship(secondary=call_categories, order_by=Category.position)
+    organizers: Mapped[list["CallOrganizer"]] = relationship(
+        cascade="all, delete-orphan", order_by="CallOrganizer.position", back_populates="call"
+    )
 
     __table_args__ = (
         sa.CheckConstraint("funding_min >= 0 AND funding_max >= funding_min", name="funding_range"),
@@ -111,3 +131,24 @@ class Call(db.Model):
     def audit_committee_id(self) -> int | None:
         """The committee whose members read this record's audit events (portal.audit)."""
         return self.committee_id
+
+
+class CallOrganizer(db.Model):
+    """One body named as organising a call (联合主办, 承办, 协办 …), in the order it is listed.
+    A call without any is organised by its committee alone (calls.organizers.organizers_of)."""
+
+    __tablename__ = "call_organizers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[OrganizerRole] = mapped_column(sa.Enum(OrganizerRole, native_enum=False, length=20),
+                                                default=OrganizerRole.HOST)
+
+    call: Mapped[Call] = relationship(back_populates="organizers")
+
+    @property
+    def audit_committee_id(self) -> int | None:
+        """The committee whose members read this record's audit events (portal.audit)."""
+        return self.call.committee_id

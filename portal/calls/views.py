@@ -182,3 +182,6 @@ def toggle_category(category_id: int):
     except DomainError as exc:
         abort(403, exc.message)
     return redirect(url_for("calls.categories"))
+
+
+from . import organizer_views  # noqa: E402,F401 - its routes register on bp

@@ -8,8 +8,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Call, CallStatus
@@ -39,6 +39,11 @@ class PublishForm(FlaskForm):
     text = TextAreaField(_l("公示说明"), validators=[Length(max=notice_service.TEXT_MAX, message=_l("公示说明过长。"))],
                          default="现将评审结果予以公示。公示期内如有异议，请通过本页面提出，并留下联系方式。")
     vote_enabled = BooleanField(_l("开启公众投票（人气奖）"))
+    minimum_days = IntegerField(_l("规定的最短公示期（天）"), default=notice_service.MINIMUM_DAYS,
+                                validators=[Optional(), NumberRange(1, notice_service.MINIMUM_DAYS_MAX,
+                                                                    message=_l("请填写 1 到 30 之间的天数。"))],
+                                render_kw={"inputmode": "numeric"})
+    short_reason = TextAreaField(_l("公示期短于规定天数的理由"), description=_l("仅在公示期短于上面的天数时填写；理由将在公示页面公开。"))
 
 
 class AnswerForm(FlaskForm):
@@ -138,7 +143,8 @@ def publish(call_id: int):
         return _render_awards(call, publish_form=form, status=400)
     try:
         notice_service.publish_results(acting_user(), call, local_to_utc(form.starts_at.data),
-                                       local_to_utc(form.ends_at.data), form.text.data, form.vote_enabled.data)
+                                       local_to_utc(form.ends_at.data), form.text.data, form.vote_enabled.data,
+        form.minimum_days.data or notice_service.MINIMUM_DAYS, form.short_reason.data)
     except InvalidTransition as exc:
         db.session.rollback()
         flash_error(exc)

@@ -1,4 +1,4 @@
-"""The round's Excel workbook (评分汇总表): the ranking, then one sheet per judge.
+"""Excel workbooks: a round's 评分汇总表 (the ranking, then one sheet per judge) and a call's 获奖名单.
 
 Every total is the one round_results computed — the same Decimal the results page shows — written
 as a number with two decimals, so the workbook and the page never disagree.
@@ -18,6 +18,7 @@ from .models import Assignment, Round, ScoreSheet, SheetStatus
 from ..extensions import db
 from ..types import to_local
 from .aggregation import money2
+from .awards import call_awards
 from .results import round_results
 
 SUMMARY_TITLE = "评分汇总表"
@@ -162,6 +163,31 @@ def round_workbook(round_: Round) -> bytes:
     used = {SUMMARY_TITLE.lower()}
     _write_summary(book, results)
     _write_judges(book, results, used)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+AWARDS_TITLE = "获奖名单"
+
+
+def awards_download_name(call) -> str:
+    return f"{call.title}-获奖名单.xlsx"
+
+
+def awards_workbook(call) -> bytes:
+    """获奖名单: every award of the call in tier order (tier, rank, reference, project, applicant,
+    创投资金), then the total — the figures of the awards page."""
+    book = Workbook(write_only=True)
+    headers = ["奖项", "排名", "申报编号", "项目名称", "申报单位", "创投资金（元）"]
+    writer = _Writer(book.create_sheet(AWARDS_TITLE), headers, [20, 6, 14, 30, 28, 14])
+    total = Decimal("0.00")
+    for award in call_awards(call):
+        application = award.application
+        writer.append([award.tier.name, award.rank, application.reference, application.title,
+                       application.organization.name, award.tier.amount])
+        total += award.tier.amount
+    writer.append(["合计", None, None, None, None, total], bold=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

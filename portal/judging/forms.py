@@ -2,11 +2,10 @@
 rules and messages for the form and the service); the form parses only what a browser sends typed.
 
 Rubric and award-tier rows are plain inputs named "<list>-<i>-<field>" (rows added in the browser by
-portal.js's data-repeat), read by parse_rows; their errors come back keyed the same way.
+portal.js's data-repeat), read by portal.parsing.parse_rows; their errors come back keyed the same way.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -20,7 +19,6 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 LOCAL_INPUT = {"type": "datetime-local"}
 WHOLE = {"inputmode": "numeric"}
 DECIMAL = {"inputmode": "decimal"}
-MAX_ROWS = 60  # more is junk; the services allow fewer still
 
 
 class LocalDateTimeField(StringField):
@@ -64,12 +62,16 @@ class RoundForm(FlaskForm):
                              description=_l("某位评委的总分偏离平均分超过此倍数的标准差时，在结果中标出"))
     pitch_seconds = StringField(_l("每个项目的路演时间（秒）"), default="480", render_kw=WHOLE,
                                 description=_l("仅现场路演使用"))
+    held_at = LocalDateTimeField(_l("路演日期和时间（北京时间，可选）"), validators=[Optional()], render_kw=LOCAL_INPUT,
+                                 description=_l("现场路演（决赛）举行的时间，显示给评委和征集页面"))
+    venue = StringField(_l("路演地点（可选）"), render_kw={"maxlength": 200},
+                        description=_l("如 平湖市青少年宫报告厅"))
 
     def load(self, round_: Round) -> None:
         """Show a stored round: enums as their values, times in Asia/Shanghai."""
         from ..types import to_local
 
-        self.name.data, self.blind.data = round_.name, round_.blind
+        self.name.data, self.blind.data, self.venue.data = round_.name, round_.blind, round_.venue
         for field in ("kind", "aggregation", "advancement"):
             getattr(self, field).data = getattr(round_, field).value
         for field in ("trim_min_sheets", "judges_per_application", "pitch_seconds"):
@@ -80,7 +82,7 @@ class RoundForm(FlaskForm):
         else:
             self.advancement_value.data = str(int(value)) if value == value.to_integral_value() else f"{value:f}"
         self.outlier_sd.data = f"{round_.outlier_sd.normalize():f}"
-        for field in ("opens_at", "closes_at"):
+        for field in ("opens_at", "closes_at", "held_at"):
             moment = getattr(round_, field)
             getattr(self, field).data = to_local(moment).replace(tzinfo=None) if moment else None
 
@@ -94,24 +96,3 @@ class CopyRubricForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     """Only the CSRF token: the rubric and tier editors read their rows with parse_rows."""
-
-
-def parse_rows(formdata, prefix: str, fields: tuple[str, ...], flags: tuple[str, ...] = ()) -> list[dict]:
-    """Rows named "<prefix>-<i>-<field>" in index order, blank rows dropped (and the rest renumbered).
-
-    Flags are checkboxes: present with a true value or absent.
-    """
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d{{1,4}})-(\w+)$")
-    by_index: dict[int, dict] = {}
-    for key in formdata.keys():
-        match = pattern.match(key)
-        if match and match.group(2) in fields + flags:
-            by_index.setdefault(int(match.group(1)), {})[match.group(2)] = formdata.get(key, "")
-    rows = []
-    for index in sorted(by_index)[:MAX_ROWS]:
-        raw = by_index[index]
-        row = {field: str(raw.get(field, "")).replace("\x00", "") for field in fields}
-        row.update({flag: str(raw.get(flag, "")).strip() in ("y", "on", "1", "true") for flag in flags})
-        if any(row[field].strip() for field in fields):
-            rows.append(row)
-    return rows

@@ -92,6 +92,9 @@ class Round(db.Model):
     )
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     pitch_seconds: Mapped[int] = mapped_column(default=480)  # live pitch: time per project on stage
+    # A live pitch's day and place (决赛 in a school hall …), apart from its scoring window.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     # The call holds no list of its rounds in calls.models (a call knows nothing of judging): the
@@ -406,6 +409,9 @@ class PublicNotice(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finalized_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The period the committee's rules ask for (days); a shorter one carries its reason, shown publicly.
+    minimum_days: Mapped[int] = mapped_column(default=5)
+    short_period_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     call: Mapped[Call] = relationship()
 

@@ -13,7 +13,7 @@ Decisions taken here:
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,8 @@ NAME_MAX = 100
 CONTACT_MAX = 200
 BODY_MAX = 2000
 REPLY_MAX = 2000
+MINIMUM_DAYS = 5  # 公示 lasts at least this many days unless the committee gives a reason
+MINIMUM_DAYS_MAX = 30
 
 
 def results_link(call: Call) -> str:
@@ -67,9 +69,26 @@ def _local(moment: datetime) -> str:
 
 # --- publishing and withdrawing ----------------------------------------------------------------
 
+def _check_period(starts_at: datetime, ends_at: datetime, minimum_days, short_reason: str) -> str:
+    """The reason kept for a period shorter than the minimum ("" when the period is long enough)."""
+    if not isinstance(minimum_days, int) or not 1 <= minimum_days <= MINIMUM_DAYS_MAX:
+        raise DomainError(N_("最短公示期应为 1 到 30 天。"), field="minimum_days")
+    if ends_at - starts_at >= timedelta(days=minimum_days):
+        return ""
+    short_reason = (short_reason or "").strip()
+    if not short_reason:
+        raise DomainError(N_("公示期短于规定的最短天数，请填写缩短公示期的理由。"), field="short_reason")
+    if len(short_reason) > REPLY_MAX:
+        raise DomainError(N_("理由不能超过 2000 个字。"), field="short_reason")
+    return short_reason
+
+
 def publish_results(actor: User, call: Call, starts_at: datetime, ends_at: datetime, text: str,
-                    vote_enabled: bool) -> PublicNotice:
-    """JUDGING → NOTICE: the awards go public for a period; every applicant NGO is told."""
+                    vote_enabled: bool, minimum_days: int = MINIMUM_DAYS, short_reason: str = "") -> PublicNotice:
+    """JUDGING → NOTICE: the awards go public for a period; every applicant NGO is told.
+
+    The period is held against `minimum_days` (the committee's rule, 5 days by default): a shorter one
+    needs a reason, which is audited and shown on the public page."""
     _require_manager(actor, call)
     lock_call(call)
     call.status.check_transition(CallStatus.NOTICE)
@@ -83,6 +102,7 @@ def publish_results(actor: User, call: Call, starts_at: datetime, ends_at: datet
     text = (text or "").strip()
     if len(text) > TEXT_MAX:
         raise DomainError(N_("公示说明不能超过 %(n)s 个字。", n=TEXT_MAX), field="text")
+    short_reason = _check_period(starts_at, ends_at, minimum_days, short_reason)
     if vote_enabled and not any(tier.is_popularity for tier in call.award_tiers):
         raise DomainError(N_("本次征集没有设置人气奖，无需开启公众投票。"), field="vote_enabled")
     notice = get_notice(call)
@@ -92,6 +112,7 @@ def publish_results(actor: User, call: Call, starts_at: datetime, ends_at: datet
         db.session.add(notice)
     notice.starts_at, notice.ends_at, notice.text, notice.vote_enabled = starts_at, ends_at, text, bool(vote_enabled)
     notice.published_by_id, notice.published_at = actor.id, utcnow()
+    notice.minimum_days, notice.short_period_reason = minimum_days, short_reason
     notice.finalized_at = notice.finalized_by_id = None
     call.status = CallStatus.NOTICE
     period = f"{_local(starts_at)} 至 {_local(ends_at)}（北京时间）"
@@ -109,6 +130,7 @@ def publish_results(actor: User, call: Call, starts_at: datetime, ends_at: datet
             notify_organization(org, f"评审结果公示：{call.title}", body, results_link(call))
     audit.record(actor, "notice.published", notice, f"发布评审结果公示：{period}",
                  {"call_id": call.id, "starts_at": starts_at, "ends_at": ends_at, "vote_enabled": bool(vote_enabled),
+                  "minimum_days": minimum_days, "short_period_reason": short_reason,
                   "awards": len(awards), "republished": republished})
     db.session.commit()
     return notice

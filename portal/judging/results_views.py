@@ -18,7 +18,7 @@ from ..request_args import int_arg, page_arg
 from . import advancement, export
 from .aggregation import money2
 from .results import round_results, what_if_without
-from .services import managed_round_or_404
+from .services import managed_call_or_404, managed_round_or_404
 from .views import bp
 
 PER_PAGE = 100  # the ranking is computed over every application and shown a page at a time
@@ -94,6 +94,15 @@ def results_export(round_id: int):
     round_ = managed_round_or_404(round_id)
     return file_response(export.round_workbook(round_), export.XLSX, export.download_name(round_),
                          fallback=f"round-{round_.id}-results.xlsx")
+
+
+@bp.route("/calls/<int:call_id>/awards.xlsx")
+@access("committee")
+def awards_export(call_id: int):
+    """获奖名单 (tier, project, applicant, 创投资金), beside the ranking's workbook."""
+    call = managed_call_or_404(call_id)
+    return file_response(export.awards_workbook(call), export.XLSX, export.awards_download_name(call),
+                         fallback=f"call-{call.id}-awards.xlsx")
 
 
 def _run(service, round_: Round, *args):

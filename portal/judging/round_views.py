@@ -10,7 +10,8 @@ from ..calls.models import Call
 from ..extensions import db
 from ..request_args import int_arg
 from . import award_tiers, rounds, rubrics
-from .forms import CopyRubricForm, RoundForm, TokenForm, parse_rows
+from ..parsing import parse_rows
+from .forms import CopyRubricForm, RoundForm, TokenForm
 from .models import Round
 from .services import managed_call_or_404, managed_round_or_404
 from .views import bp

@@ -39,7 +39,7 @@ FINISHED = (CallStatus.NOTICE, CallStatus.FINAL)  # results published: the set-u
 ROUND_DEFAULTS = dict(
     name="", kind=RoundKind.ONLINE, aggregation=Aggregation.MEAN, trim_min_sheets=5, judges_per_application=3,
     blind=False, opens_at=None, closes_at=None, advancement=Advancement.MANUAL, advancement_value=None,
-    outlier_sd=Decimal("2"), pitch_seconds=480,
+    outlier_sd=Decimal("2"), pitch_seconds=480, held_at=None, venue="",
 )
 FIXED_ONCE_OPEN = {"kind": N_("评审方式"), "blind": N_("匿名评审"), "judges_per_application": N_("每个项目的评委人数")}
 
@@ -84,7 +84,10 @@ def _validate_round(values: dict, round_: Round | None) -> dict:
     v["pitch_seconds"] = parse_integer(v["pitch_seconds"], errors, "pitch_seconds", 30, 3600)
     v["outlier_sd"] = parse_decimal(v["outlier_sd"], errors, "outlier_sd", Decimal("0"), Decimal("10"), low_open=True)
     v["blind"] = parse_flag(v["blind"])
-    v["opens_at"], v["closes_at"] = (parse_moment(v[f], errors, f) for f in ("opens_at", "closes_at"))
+    v["opens_at"], v["closes_at"], v["held_at"] = (parse_moment(v[f], errors, f) for f in ("opens_at", "closes_at", "held_at"))
+    v["venue"] = clean_text(v["venue"])
+    if len(v["venue"]) > 200:
+        errors.add("venue", "最多 200 个字。")
     if v["opens_at"] and v["closes_at"] and v["closes_at"] <= v["opens_at"]:
         errors.add("closes_at", N_("评分截止时间必须晚于开始时间。"))
     v["advancement_value"] = _advancement_value(v, round_, errors)
@@ -284,3 +287,12 @@ def rounds_overview(call: Call) -> list[RoundRow]:
     assignments = _per_round(Assignment.round_id, call.id)
     submitted = _per_round(ScoreSheet.round_id, call.id, ScoreSheet.status == SheetStatus.SUBMITTED)
     return [RoundRow(r, entries.get(r.id, 0), assignments.get(r.id, 0), submitted.get(r.id, 0)) for r in rounds]
+
+
+def announced_pitches(call: Call) -> list[Round]:
+    """The call's live-pitch rounds whose day or venue is set, in order (shown on the public call page)."""
+    return list(db.session.scalars(
+        sa.select(Round).where(Round.call_id == call.id, Round.kind == RoundKind.PITCH,
+                               sa.or_(Round.held_at.is_not(None), Round.venue != ""))
+        .order_by(Round.position)
+    ))

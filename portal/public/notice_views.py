@@ -14,6 +14,7 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from ..accounts.permissions import access, acting_user
 from ..calls.models import Call, CallStatus
+from ..calls.organizers import organizers_by_role
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db, limiter
 from ..form_errors import attach_error, flash_error
@@ -67,6 +68,7 @@ def _render(call: Call, notice: PublicNotice, form: ObjectionForm | None = None,
         answered=notice_service.objections(notice, answered_only=True), vote_apps=vote_apps,
         counts=notice_service.vote_counts(notice) if notice.vote_enabled else {},
         refusal=notice_service.vote_refusal(user, notice), my_vote=notice_service.user_vote(user, notice),
+        organizers=organizers_by_role(call),
     ), status
 
 

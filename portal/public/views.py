@@ -19,6 +19,8 @@ from .. import page_cache
 from ..accounts.permissions import access
 from ..calls import services as call_services
 from ..calls.models import Call, CallStatus
+from ..calls.organizers import organizers_by_role
+from ..judging.rounds import announced_pitches
 from ..downloads import stored_file_response
 from ..extensions import db
 from ..links import safe_next
@@ -96,6 +98,7 @@ def call_detail(call_id: int):
     return render_template(
         "public/call_detail.html", call=call, now=now, time_left=time_left(call, now),
         accepting=call_services.is_accepting_applications(call, now), apply_url=apply_url(call),
+        organizers=organizers_by_role(call), pitches=announced_pitches(call),
     )
 
 

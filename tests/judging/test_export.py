@@ -86,3 +86,27 @@ def test_sheet_names_are_short_safe_and_unique():
     assert not re.search(r"[\[\]:*?/\\]", unique_sheet_name("王[专家]/副主任?", used))
     assert unique_sheet_name("评分汇总表", used) != SUMMARY_TITLE
     assert unique_sheet_name("", used)
+
+
+def test_the_final_awards_export_lists_tier_project_applicant_and_funding_with_the_total(app, client):
+    from portal.judging import awards
+
+    from .award_helpers import judged_call
+
+    w = judged_call()
+    awards.assign_awards(w.committee, w.call, [(w.tiers[0].id, w.apps[0].id), (w.tiers[1].id, w.apps[1].id),
+                                               (w.tiers[1].id, w.apps[2].id)])
+    login(client, w.committee)
+    response = client.get(f"/judging/calls/{w.call.id}/awards.xlsx")
+    assert response.status_code == 200
+    assert f"filename*=UTF-8''{quote(w.call.title + '-获奖名单.xlsx')}" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data))["获奖名单"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["奖项", "排名", "申报编号", "项目名称", "申报单位", "创投资金（元）"]
+    assert [(r[0], r[3], r[4]) for r in rows[1:4]] == [
+        ("一等奖", "项目0", w.apps[0].organization.name), ("二等奖", "项目1", w.apps[1].organization.name),
+        ("二等奖", "项目2", w.apps[2].organization.name)]
+    assert [as_decimal(r[5]) for r in rows[1:]] == [Decimal("50000.00"), Decimal("20000.00"), Decimal("20000.00"),
+                                                   Decimal("90000.00")]
+    assert rows[-1][0] == "合计"
+    assert "导出获奖名单" in client.get(f"/judging/calls/{w.call.id}/awards").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from portal.audit import AuditEvent
 from portal.calls.models import CallStatus
@@ -315,3 +316,36 @@ def test_my_results_takes_the_same_queries_for_one_or_many_applications(app, cou
     with count_queries() as many:
         assert len(awards.my_results(owner)) == 4
     assert many.count == one.count == 4
+
+
+def test_a_period_shorter_than_the_minimum_needs_a_reason_which_is_audited_and_shown(app, client):
+    w = awarded(judged_call())
+    now = utcnow()
+    with pytest.raises(DomainError) as refused:
+        notices.publish_results(w.committee, w.call, now, now + timedelta(minutes=2), "", False)
+    assert refused.value.field == "short_reason" and w.call.status == CallStatus.JUDGING
+    db.session.rollback()
+    with pytest.raises(DomainError) as bad_minimum:
+        notices.publish_results(w.committee, w.call, now, now + timedelta(days=9), "", False, minimum_days=0)
+    assert bad_minimum.value.field == "minimum_days"
+    db.session.rollback()
+    notice = notices.publish_results(w.committee, w.call, now, now + timedelta(days=3), "", False,
+                                     minimum_days=5, short_reason="决赛后需在市级评选前确定名单")
+    assert notice.minimum_days == 5 and notice.short_period_reason == "决赛后需在市级评选前确定名单"
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "notice.published"))
+    assert event.data["short_period_reason"] == "决赛后需在市级评选前确定名单" and event.data["minimum_days"] == 5
+    page = client.get(f"/calls/{w.call.id}/results").get_data(as_text=True)
+    assert "公示期短于规定的 5 天" in page and "决赛后需在市级评选前确定名单" in page
+
+
+def test_a_long_enough_period_keeps_no_reason_and_the_form_asks_for_one_when_short(app, client):
+    w = awarded(judged_call())
+    login(client, w.committee)
+    start = (utcnow() + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M")
+    short = (utcnow() + timedelta(hours=8, minutes=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(f"/judging/calls/{w.call.id}/publish", data={"starts_at": start, "ends_at": short,
+                                                                       "text": "公示", "minimum_days": "5"})
+    assert refused.status_code == 400 and "请填写缩短公示期的理由" in refused.get_data(as_text=True)
+    assert w.call.status == CallStatus.JUDGING
+    notice = publish(w, days=7)
+    assert notice.short_period_reason == "" and notice.minimum_days == 5

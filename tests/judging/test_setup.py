@@ -57,6 +57,19 @@ def test_rounds_are_created_in_order_with_shanghai_times(committee, call):
     assert actions() == ["round.created", "round.created"]
 
 
+def test_a_live_pitch_keeps_its_day_and_venue_shown_to_judges_and_on_the_call_page(committee, call, client):
+    final = new_round(committee, call, name="决赛路演", kind="pitch", held_at=datetime(2026, 7, 22, 14, 0),
+                      venue="平湖市青少年宫报告厅")
+    assert final.held_at.hour == 6 and final.venue == "平湖市青少年宫报告厅"  # 14:00 in Shanghai
+    with pytest.raises(ValidationFailed) as refused:
+        rounds.update_round(committee, final, {"venue": "厅" * 201})
+    db.session.rollback()
+    assert "venue" in refused.value.errors
+    page = client.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert "决赛路演" in page and "2026-07-22 14:00" in page and "平湖市青少年宫报告厅" in page
+    assert rounds.announced_pitches(call) == [final]
+
+
 @pytest.mark.parametrize("data, field, message", [
     ({"name": "  "}, "name", "请填写轮次名称"),
     ({"name": "长" * 61}, "name", "最多 60 个字"),
