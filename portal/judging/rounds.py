@@ -87,7 +87,7 @@ def _validate_round(values: dict, round_: Round | None) -> dict:
     v["opens_at"], v["closes_at"], v["held_at"] = (parse_moment(v[f], errors, f) for f in ("opens_at", "closes_at", "held_at"))
     v["venue"] = clean_text(v["venue"])
     if len(v["venue"]) > 200:
-        errors.add("venue", "最多 200 个字。")
+        errors.add("venue", N_("最多 200 个字。"))
     if v["opens_at"] and v["closes_at"] and v["closes_at"] <= v["opens_at"]:
         errors.add("closes_at", N_("评分截止时间必须晚于开始时间。"))
     v["advancement_value"] = _advancement_value(v, round_, errors)
