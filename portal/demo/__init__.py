@@ -25,7 +25,7 @@ from ..applications.models import (
     TeamMember,
 )
 from ..applications.snapshot import application_snapshot
-from ..calls.models import Call, CallStatus, Category
+from ..calls.models import Call, CallOrganizer, CallStatus, Category, OrganizerRole
 from .data import (
     CALL_2025,
     CALL_2026,
@@ -45,6 +45,12 @@ from ..types import SHANGHAI, quantize, utcnow
 __all__ = ["DEMO_ACCOUNTS", "load_demo", "reset_database", "valid_uscc"]
 
 ST = ApplicationStatus
+
+
+ORGANIZERS_2026 = [
+    ("共青团平湖市委员会", OrganizerRole.HOST), ("平湖市民政局", OrganizerRole.HOST), ("平湖市文明办", OrganizerRole.HOST),
+    ("平湖市志愿者协会", OrganizerRole.ORGANIZER), ("浙江平湖农村商业银行", OrganizerRole.SUPPORTER),
+]
 
 
 def valid_uscc(body: str) -> str:
@@ -181,6 +187,9 @@ class _Builder:
         opens = self.now - timedelta(days=10)
         self.calls["2026"] = self.call(CALL_2026, CallStatus.PUBLISHED, opens, self.now + timedelta(days=30))
         self.calls["2025"] = self.call(CALL_2025, CallStatus.CLOSED, _local(2025, 3, 1), _local(2025, 4, 30, 17))
+        # 联合主办 as the city runs it: three hosts, the volunteers' association runs it, a bank supports it.
+        self.calls["2026"].organizers = [CallOrganizer(position=i, name=name, role=role)
+                                         for i, (name, role) in enumerate(ORGANIZERS_2026)]
         db.session.flush()
         for call in self.calls.values():
             created = call.opens_at - timedelta(days=5)

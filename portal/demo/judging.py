@@ -228,7 +228,8 @@ def _spring_under_notice(b, call: Call, apps: list[Application]) -> None:
                    advancement=Advancement.TOP_N, advancement_value=Decimal("4"))
     final = _round(call, 2, "决赛路演", RoundKind.PITCH, PITCH_RUBRIC, aggregation=Aggregation.TRIMMED,
                    judges_per_application=5, status=RoundStatus.OPEN, opens_at=start + timedelta(days=20),
-                   closes_at=start + timedelta(days=20, hours=4), pitch_seconds=420)
+                   closes_at=start + timedelta(days=20, hours=4), pitch_seconds=420,
+                   held_at=start + timedelta(days=20), venue="平湖市青少年宫报告厅")
     _enter(first, apps, start)
     _assign_and_score(b, first, apps, 3, start)
     finalists = _advance(b, _lock(b, first, start + timedelta(days=11)), final, 4, start + timedelta(days=12))
@@ -262,7 +263,8 @@ def _autumn_in_judging(b, call: Call, apps: list[Application]) -> None:
                    advancement=Advancement.TOP_N, advancement_value=Decimal("5"))
     # No scoring window: the pitch is scored while the committee keeps the round open on the day.
     _round(call, 2, "决赛路演", RoundKind.PITCH, PITCH_RUBRIC, aggregation=Aggregation.TRIMMED, judges_per_application=5,
-           status=RoundStatus.PLANNED)
+           status=RoundStatus.PLANNED, held_at=(b.now + timedelta(days=12)).replace(hour=6, minute=0, second=0, microsecond=0),
+           venue="平湖市当湖街道文化礼堂")
     _enter(first, apps, start)
     # The demo judge (王建国) has started: some sheets submitted, one draft, one not opened yet.
     _assign_and_score(b, first, apps, 3, start, {"judge": ["draft", "none"], "judge2": ["none"]})
