@@ -84,8 +84,11 @@ def _fetcher():
 def render_pdf(template_name: str, **context) -> bytes:
     from weasyprint import HTML
 
+    from flask_babel import force_locale
+
     check_cjk_font()
-    html = render_template(template_name, **context)
+    with force_locale("zh_CN"):  # the documents are Chinese: a marked label in them stays Chinese too
+        html = render_template(template_name, **context)
     base = portal_url() + "/"  # relative links in the PDF become absolute links to the portal
     return HTML(string=html, base_url=base, url_fetcher=_fetcher()).write_pdf()
 

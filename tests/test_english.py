@@ -332,3 +332,21 @@ def test_interpolated_messages_in_english(client, login_as, committee):
     chinese(client)
     page = text(client.post(f"/judging/calls/{w.call.id}/finalize", follow_redirects=True))
     assert "暂不能确定结果：公示期至" in page and "还有 1 条异议未答复。" in page
+
+
+def test_the_application_pdf_stays_chinese_for_a_reader_in_english(client, login_as):
+    """The PDF is a Chinese document: the state label printed in it does not follow the page's language."""
+    import pdfplumber
+
+    from .applications.helpers import ngo_setup
+
+    user, org, call, application = ngo_setup(status=ApplicationStatus.SUBMITTED)
+    english(client)
+    login_as(user)
+    assert "Submitted, awaiting screening" in text(client.get(f"/applications/{application.id}"))
+    response = client.get(f"/applications/{application.id}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.data)) as document:
+        pdf_text = "".join(page.extract_text() or "" for page in document.pages).replace(" ", "")
+    assert "已提交，待审查" in pdf_text and "Submitted" not in pdf_text
+    assert "Submitted, awaiting screening" in text(client.get(f"/applications/{application.id}"))  # the page again
