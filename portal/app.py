@@ -91,6 +91,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_error_pages(app)
     _register_security_headers(app)
+    _register_input_guard(app)
 
     from .cli import register_cli
 
@@ -210,6 +211,20 @@ def _register_error_pages(app: Flask) -> None:
     def csrf_error(exc):
         return render_template("errors/error.html", code=400, title=gettext("页面已过期"),
                                text=gettext("表单已过期，请刷新页面后重新提交。")), 400
+
+
+def _register_input_guard(app: Flask) -> None:
+    """A NUL character in any input is refused here, once, with a clear message (400), instead of
+    reaching a service or the database (PostgreSQL refuses NUL in text: a 500)."""
+    from flask_babel import gettext
+
+    from .request_args import has_nul_character
+
+    @app.before_request
+    def refuse_nul_characters():
+        if has_nul_character():
+            return render_template("errors/error.html", code=400, title=gettext("请求无效"),
+                                   text=gettext("提交的内容含有不可见的控制字符（NUL），无法处理。请删除后重新提交。")), 400
 
 
 def _register_security_headers(app: Flask) -> None:

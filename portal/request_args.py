@@ -1,7 +1,9 @@
-"""Whole numbers a user sent in the query string or a form (ids, page numbers, filters).
+"""What a user sent, before a view reads it: whole numbers in the path (the app's `int` URL
+converter), the query string or a form (ids, page numbers, filters), and the NUL check.
 
-Anything that is not a positive number a database integer can hold comes back as None — junk,
-negatives, and 40-digit numbers alike — so no view hands what a user typed straight to SQL.
+Anything that is not a positive number a database integer can hold comes back as None (or, in the
+path, as a 404) — junk, negatives, and 40-digit numbers alike — so no view hands what a user typed
+straight to SQL.
 """
 from __future__ import annotations
 
@@ -28,6 +30,22 @@ def int_arg(name: str, source=None) -> int | None:
     except (TypeError, ValueError):
         return None
     return value if 0 < value <= MAX_INT else None
+
+
+def has_nul_character() -> bool:
+    """True when the request carries a NUL character (U+0000) anywhere a view could read it: the
+    path, the query string, a form field's name or value, an uploaded file's name. No one types one,
+    PostgreSQL cannot store one in text, and SQLite would cut strings at it: the app answers 400
+    (portal.app) before any view runs."""
+    if "\x00" in request.path:
+        return True
+    sources = [request.args]
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+        if any("\x00" in name or "\x00" in (upload.filename or "") for name, upload in request.files.items(multi=True)):
+            return True
+    return any("\x00" in key or "\x00" in value for source in sources for key, value in source.items(multi=True))
 
 
 def page_arg(name: str = "page") -> int:

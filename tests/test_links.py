@@ -60,7 +60,10 @@ def test_local_paths_and_links_under_portal_url_are_kept(app, target):
 @pytest.mark.parametrize("next_value", ["/\nenv", "/\\evil.example", "//evil.example", "https://evil.example/", "/x\x00"])
 def test_language_switch_and_login_never_send_a_hostile_next_to_the_location_header(client, next_value):
     response = client.get("/language/en", query_string={"next": next_value})
-    assert response.status_code == 302 and response.headers["Location"] in ("/", "http://localhost/")
+    if "\x00" in next_value:
+        assert response.status_code == 400  # a NUL anywhere is refused before any view (portal.app)
+    else:
+        assert response.status_code == 302 and response.headers["Location"] in ("/", "http://localhost/")
     user = make_user()
     db.session.commit()
     response = client.post("/login", query_string={"next": next_value}, data={"email": user.email, "password": "secret-pass"})
