@@ -212,6 +212,14 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("errors/error.html", code=400, title=gettext("页面已过期"),
                                text=gettext("表单已过期，请刷新页面后重新提交。")), 400
 
+    from .errors import PermissionDenied
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(exc):
+        """A service's PermissionDenied that no view ran through portal.actions: nothing it did stays."""
+        db.session.rollback()
+        return render_error(403)
+
 
 def _register_input_guard(app: Flask) -> None:
     """A NUL character in any input is refused here, once, with a clear message (400), instead of

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..actions import attempt, run
 from ..audit import record
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..form_errors import flash_error
 from ..i18n import N_
 from ..links import absolute_url, safe_next
 from ..mail import queue_mail
@@ -75,12 +75,10 @@ def _user_key() -> str:
 @bp.route("/email/confirm/<token>", endpoint="confirm_email")
 @access("public")
 def confirm_email_view(token: str):
-    try:
-        user = confirm_email(token)
-    except DomainError as exc:
-        db.session.rollback()
-        return render_template("accounts/message.html", title=N_("链接无效"), message=exc.message), 410
-    flash(_("电子邮箱 %(email)s 已确认。", email=user.email), "success")
+    confirmed = run(lambda: confirm_email(token))
+    if not confirmed:
+        return render_template("accounts/message.html", title=N_("链接无效"), message=confirmed.error.message), 410
+    flash(_("电子邮箱 %(email)s 已确认。", email=confirmed.value.email), "success")
     return redirect(url_for("accounts.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
 
 
@@ -89,10 +87,6 @@ def confirm_email_view(token: str):
 @access("user")
 def send_confirmation_view():
     user = acting_user()
-    try:
-        send_confirmation(user)
+    if attempt(lambda: send_confirmation(user), category="info"):  # "already confirmed" is news, not a failure
         flash(_("确认邮件已发送到 %(email)s，请在 3 天内打开邮件中的链接。", email=user.email), "info")
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc, "info")
     return redirect(safe_next(url_for("accounts.dashboard")))

@@ -16,6 +16,7 @@ from ..mail import queue_mail
 from ..types import utcnow
 from .models import Invitation, InvitationKind, MemberRole, Membership, Organization, User
 from .permissions import can_manage_org, is_committee, is_member
+from .signals import account_ready
 
 VALID_DAYS = 7
 
@@ -82,6 +83,7 @@ def accept_invitation(token: str, user: User | None = None, name: str | None = N
     from .services import find_user_by_email
 
     invitation = find_invitation(token)
+    created = user is None
     if user is None:
         if find_user_by_email(invitation.email) is not None:
             raise DomainError(N_("该邮箱已有账号，请先登录再接受邀请。"))
@@ -93,8 +95,8 @@ def accept_invitation(token: str, user: User | None = None, name: str | None = N
         user.set_password(password)
         db.session.add(user)
         db.session.flush()
-    elif user.email != invitation.email:
-        raise PermissionDenied(N_("该邀请发给了其他邮箱，请使用被邀请的账号登录。"))
+    elif user.email != invitation.email:  # not a 403: the page tells the reader which account to use
+        raise DomainError(N_("该邀请发给了其他邮箱，请使用被邀请的账号登录。"))
     if invitation.kind == InvitationKind.MEMBER:
         if not is_member(user, invitation.organization_id):
             db.session.add(Membership(user=user, organization_id=invitation.organization_id, role=MemberRole.MEMBER))
@@ -104,6 +106,8 @@ def accept_invitation(token: str, user: User | None = None, name: str | None = N
     user.email_confirmed_at = user.email_confirmed_at or invitation.accepted_at  # the emailed link proves the address
     record(user, f"invitation.{invitation.kind.value}_accepted", invitation, f"{user.email} 接受邀请",
            {"organization_id": invitation.organization_id})
+    if created or invitation.kind == InvitationKind.JUDGE:
+        account_ready.send(user)
     db.session.commit()
     return user
 

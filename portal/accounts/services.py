@@ -7,6 +7,7 @@ from ..audit import record
 from ..extensions import db
 from ..types import utcnow
 from .models import User
+from .signals import account_ready
 
 
 def normalize_email(email: str) -> str:
@@ -49,6 +50,8 @@ def register_user(name: str, email: str, password: str, phone: str | None = None
     user = User(email=email, name=(name or "").strip(), phone=(phone or "").strip() or None)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    account_ready.send(user)  # e.g. judge invitations of calls sent to this address before
     record(user, "user.registered", user, "注册账号")
     db.session.commit()
     return user

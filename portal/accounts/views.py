@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from ..errors import DomainError
+from ..actions import attempt, perform, run
 from ..extensions import db, limiter
-from ..form_errors import flash_error, show_error
 from ..i18n import N_
 from ..links import safe_next, safe_target
 from ..types import utcnow
@@ -74,13 +73,10 @@ def logout():
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_user(form.name.data, form.email.data, form.password.data, form.phone.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_error(form, exc)
-        else:
-            login_user(user)
+        outcome = attempt(lambda: services.register_user(form.name.data, form.email.data, form.password.data,
+                                                         form.phone.data), form=form)
+        if outcome:
+            login_user(outcome.value)
             flash(_("注册成功。"), "success")
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/form.html", form=form, title=N_("注册账号"), submit=N_("注册"))
@@ -90,15 +86,10 @@ def register():
 @access("user")
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_error(form, exc)
-        else:
-            flash(_("密码已修改。"), "success")
-            return redirect(url_for("accounts.dashboard"))
+    if form.validate_on_submit() and attempt(
+            lambda: services.change_password(current_user, form.current_password.data, form.password.data), form=form):
+        flash(_("密码已修改。"), "success")
+        return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/form.html", form=form, title=N_("修改密码"), submit=N_("保存"))
 
 
@@ -120,15 +111,9 @@ def reset_password(token: str):
         return render_template("accounts/message.html", title=N_("链接无效"),
                                message=N_("重置链接无效、已过期或已使用，请重新申请。")), 410
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_error(form, exc)
-        else:
-            flash(_("密码已重置，请用新密码登录。"), "success")
-            return redirect(url_for("accounts.login"))
+    if form.validate_on_submit() and attempt(lambda: services.reset_password(token, form.password.data), form=form):
+        flash(_("密码已重置，请用新密码登录。"), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/form.html", form=form, title=N_("设置新密码"), submit=N_("保存"))
 
 
@@ -186,16 +171,12 @@ def _org_form_response(form, org=None, title=N_("登记组织")):
 def org_new():
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
-            org = orgs.register_organization(current_user, OrgKind(form.kind.data), form.org_data(),
-                                             confirm_uscc=form.confirm_uscc.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_error(form, exc)
-            form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
-        else:
+        outcome = attempt(lambda: orgs.register_organization(current_user, OrgKind(form.kind.data), form.org_data(),
+                                                             confirm_uscc=form.confirm_uscc.data), form=form)
+        if outcome:
             flash(_("组织已登记，等待主办方审核。"), "success")
-            return redirect(url_for("accounts.org_detail", org_id=org.id))
+            return redirect(url_for("accounts.org_detail", org_id=outcome.value.id))
+        form.needs_confirm = isinstance(outcome.error, orgs.UsccNeedsConfirmation)
     return _org_form_response(form)
 
 
@@ -222,15 +203,12 @@ def org_edit(org_id: int):
     del form.kind
     form.fixed_kind = org.kind.value
     if form.validate_on_submit():
-        try:
-            orgs.update_organization(current_user, org, form.org_data(), confirm_uscc=form.confirm_uscc.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_error(form, exc)
-            form.needs_confirm = isinstance(exc, orgs.UsccNeedsConfirmation)
-        else:
+        outcome = attempt(lambda: orgs.update_organization(current_user, org, form.org_data(),
+                                                           confirm_uscc=form.confirm_uscc.data), form=form)
+        if outcome:
             flash(_("组织信息已保存。"), "success")
             return redirect(url_for("accounts.org_detail", org_id=org.id))
+        form.needs_confirm = isinstance(outcome.error, orgs.UsccNeedsConfirmation)
     return _org_form_response(form, org, N_("修改组织信息"))
 
 
@@ -240,51 +218,39 @@ def org_invite(org_id: int):
     org = db.get_or_404(Organization, org_id)
     require(can_manage_org(current_user, org))
     form = InviteForm()
+    back = url_for("accounts.org_detail", org_id=org.id)
     if not form.validate_on_submit():
         for error in form.email.errors:
             flash(error, "danger")
-    else:
-        try:
-            invitations.invite_member(current_user, org, form.email.data)
-            flash(_("邀请邮件已发送。"), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash_error(exc, "danger")
-    return redirect(url_for("accounts.org_detail", org_id=org.id))
+        return redirect(back)
+    return perform(lambda: invitations.invite_member(current_user, org, form.email.data), done=_("邀请邮件已发送。"),
+                   then=back)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @access("public")
 def invitation(token: str):
-    try:
-        inv = invitations.find_invitation(token)
-    except invitations.InvitationGone as exc:
-        return render_template("accounts/message.html", title=N_("邀请已失效"), message=exc.message), 410
-    except DomainError as exc:
-        return render_template("accounts/message.html", title=N_("邀请无效"), message=exc.message), 404
+    found = run(lambda: invitations.find_invitation(token))
+    if not found:
+        gone = isinstance(found.error, invitations.InvitationGone)
+        return render_template("accounts/message.html", title=N_("邀请已失效") if gone else N_("邀请无效"),
+                               message=found.error.message), 410 if gone else 404
+    inv = found.value
     existing = services.find_user_by_email(inv.email)
     form = AcceptInvitationForm() if existing is None else None
-    if request.method == "POST":
-        try:
-            if existing is not None:
-                if not current_user.is_authenticated:
-                    return redirect(url_for("accounts.login", next=request.path))
-                user = invitations.accept_invitation(token, user=current_user)
-            elif form.validate_on_submit():
-                user = invitations.accept_invitation(token, name=form.name.data, password=form.password.data)
-                login_user(user)
-            else:
-                user = None
-        except DomainError as exc:
-            db.session.rollback()
-            if form is not None:
-                show_error(form, exc)
-            else:
-                flash_error(exc, "danger")
-        else:
-            if user is not None:
-                flash(_("已接受邀请。"), "success")
-                return redirect(url_for("accounts.dashboard"))
+    accepted = None
+    if request.method == "POST" and existing is not None:
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=request.path))
+        accepted = attempt(lambda: invitations.accept_invitation(token, user=current_user))
+    elif request.method == "POST" and form.validate_on_submit():
+        accepted = attempt(lambda: invitations.accept_invitation(token, name=form.name.data, password=form.password.data),
+                           form=form)
+        if accepted:
+            login_user(accepted.value)
+    if accepted:
+        flash(_("已接受邀请。"), "success")
+        return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/invitation.html", inv=inv, form=form, existing=existing, InvitationKind=InvitationKind)
 
 
@@ -311,14 +277,8 @@ def verification_detail(org_id: int):
 @access("committee")
 def org_verify(org_id: int):
     org = db.get_or_404(Organization, org_id)
-    require(can_verify_org(current_user, org))
-    try:
-        orgs.verify_organization(current_user, org)
-        flash(_("已认证“%(name)s”。", name=org.name), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc, "danger")
-    return redirect(url_for("accounts.verification_queue"))
+    return perform(lambda: orgs.verify_organization(current_user, org), then=url_for("accounts.verification_queue"),
+                   done=lambda verified: _("已认证“%(name)s”。", name=verified.name))
 
 
 @bp.route("/committee/organizations/<int:org_id>/reject", methods=["POST"])
@@ -331,27 +291,18 @@ def org_reject(org_id: int):
         for error in form.reason.errors:
             flash(error, "danger")
         return redirect(url_for("accounts.org_detail", org_id=org.id))
-    try:
-        orgs.reject_organization(current_user, org, form.reason.data)
-        flash(_("已驳回“%(name)s”。", name=org.name), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc, "danger")
-    return redirect(url_for("accounts.verification_queue"))
+    return perform(lambda: orgs.reject_organization(current_user, org, form.reason.data),
+                   then=url_for("accounts.verification_queue"),
+                   done=lambda rejected: _("已驳回“%(name)s”。", name=rejected.name))
 
 
 @bp.route("/committee/judges", methods=["GET", "POST"])
 @access("committee")
 def judges():
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitations.invite_judge(current_user, form.email.data)
-            flash(_("评审邀请已发送。"), "success")
-            return redirect(url_for("accounts.judges"))
-        except DomainError as exc:
-            db.session.rollback()
-            show_error(form, exc)
+    if form.validate_on_submit() and attempt(lambda: invitations.invite_judge(current_user, form.email.data), form=form):
+        flash(_("评审邀请已发送。"), "success")
+        return redirect(url_for("accounts.judges"))
     return render_template("accounts/judges.html", form=form, judges=invitations.judges(),
                            pending=invitations.pending_invitations(InvitationKind.JUDGE))
 

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..storage import check_upload, storage
 from .models import Application, Attachment
-from .services import _check_editable, _check_member
+from .services import editable
 
 MAX_ATTACHMENTS = 10
 
@@ -21,8 +21,7 @@ def clean_filename(name: str) -> str:
 
 
 def add_attachment(user: User, application: Application, filename: str, data: bytes) -> Attachment:
-    _check_member(user, application)
-    _check_editable(application)
+    editable(user, application)
     if len(application.attachments) >= MAX_ATTACHMENTS:
         raise DomainError(N_("最多上传 %(n)s 个附件。", n=MAX_ATTACHMENTS), field="file")
     try:
@@ -40,8 +39,7 @@ def add_attachment(user: User, application: Application, filename: str, data: by
 
 
 def delete_attachment(user: User, application: Application, attachment: Attachment) -> None:
-    _check_member(user, application)
-    _check_editable(application)
+    editable(user, application)
     if attachment.application_id != application.id:
         raise DomainError(N_("附件不存在。"))
     key = attachment.storage_key

@@ -13,18 +13,7 @@ from decimal import Decimal
 from ..i18n import N_
 from ..calls.services import is_accepting_applications, region_eligible
 from .models import Application
-
-# section → the fields it holds (used for the progress indicator and to place messages)
-SECTIONS = {
-    "basics": (N_("基本信息"), ["title", "category", "service_area", "summary"]),
-    "need": (N_("需求与受益人"), ["target_group", "beneficiaries_count", "need_analysis"]),
-    "plan": (N_("实施计划"), ["goals", "activities"]),
-    "team": (N_("项目团队"), ["team_members"]),
-    "budget": (N_("项目预算"), ["budget_lines", "requested_amount", "admin_cost", "self_funding"]),
-    "attachments": (N_("附件"), ["attachments"]),
-    "declaration": (N_("承诺声明"), ["declaration_accepted"]),
-}
-FIELD_SECTION = {field: section for section, (_, fields) in SECTIONS.items() for field in fields}
+from .sections import SECTIONS
 
 REQUIRED_TEXT = {
     "title": N_("请填写项目名称。"),
@@ -67,7 +56,7 @@ def completeness_errors(application: Application) -> dict[str, list[str]]:
 def section_status(application: Application) -> dict[str, bool]:
     """section → complete? (for the progress indicator; attachments are optional)."""
     errors = completeness_errors(application)
-    return {section: not any(f in errors for f in fields) for section, (_, fields) in SECTIONS.items()}
+    return {key: not any(f in errors for f in section.fields) for key, section in SECTIONS.items()}
 
 
 def _pct(part: Decimal, whole: Decimal) -> Decimal:

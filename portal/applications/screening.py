@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
-from ..accounts.models import OrgKind, Organization, User
+from ..accounts.models import Membership, OrgKind, Organization, User
 from ..accounts.notifications import notify_organization
 from ..accounts.permissions import org_ids
 from .permissions import can_screen_application
@@ -249,6 +249,32 @@ def version_history(application: Application) -> list[dict]:
             "changes": describe_changes(previous.snapshot or {}, version.snapshot or {}) if previous else None,
         })
     return list(reversed(result))
+
+
+# --- the review page -------------------------------------------------------------------------------
+
+def application_for_review(user: User, application_id: int) -> Application | None:
+    """The application as the screening page shows it, with all it shows loaded; None when there is
+    none to review (no such application, or a draft: a committee never sees drafts); PermissionDenied
+    unless the user's committee runs its call."""
+    application = db.session.scalar(
+        sa.select(Application).where(Application.id == application_id).options(
+            joinedload(Application.call),
+            joinedload(Application.category),
+            joinedload(Application.organization).selectinload(Organization.memberships).joinedload(Membership.user),
+            selectinload(Application.activities),
+            selectinload(Application.team_members),
+            selectinload(Application.budget_lines),
+            selectinload(Application.attachments),
+            selectinload(Application.versions),
+            selectinload(Application.messages),
+        )
+    )
+    if application is None:
+        return None
+    if not can_screen_application(user, application):
+        raise PermissionDenied(N_("只有主办该征集的组委会成员才能进行资格审查。"))
+    return None if application.status == ApplicationStatus.DRAFT else application
 
 
 # --- decisions -----------------------------------------------------------------------------------

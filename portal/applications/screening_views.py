@@ -1,22 +1,16 @@
 """Screening views (资格审查): the committee's queue and decisions, on the applications blueprint."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import joinedload, selectinload
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import audit
-from ..accounts.models import Membership, Organization
-from ..accounts.permissions import access, acting_user, require
-from .permissions import can_screen_application
-from ..errors import DomainError, InvalidTransition, PermissionDenied
-from ..extensions import db
-from ..form_errors import attach_error, flash_error
+from ..accounts.permissions import access, acting_user
+from ..actions import attempt
 from ..i18n import N_
 from ..request_args import int_arg
 from . import screening
@@ -39,11 +33,6 @@ class ReturnForm(FlaskForm):
 
 
 DECISION_FORMS = {"eligible": EligibleForm, "ineligible": IneligibleForm, "return": ReturnForm}
-DECISION_TARGETS = {
-    "eligible": ApplicationStatus.ELIGIBLE,
-    "ineligible": ApplicationStatus.INELIGIBLE,
-    "return": ApplicationStatus.RETURNED,
-}
 DECISION_SERVICES = {
     "eligible": (screening.mark_eligible, N_("已标记为资格审查通过，已通知申报组织。")),
     "ineligible": (screening.mark_ineligible, N_("已标记为资格审查未通过，已通知申报组织。")),
@@ -76,21 +65,8 @@ def screening_queue():
 
 
 def _load_for_review(application_id: int) -> Application:
-    return db.first_or_404(
-        sa.select(Application)
-        .where(Application.id == application_id)
-        .options(
-            joinedload(Application.call),
-            joinedload(Application.category),
-            joinedload(Application.organization).selectinload(Organization.memberships).joinedload(Membership.user),
-            selectinload(Application.activities),
-            selectinload(Application.team_members),
-            selectinload(Application.budget_lines),
-            selectinload(Application.attachments),
-            selectinload(Application.versions),
-            selectinload(Application.messages),
-        )
-    )
+    """404 when there is nothing to review (a draft included), 403 for another committee (screening decides)."""
+    return screening.application_for_review(acting_user(), application_id) or abort(404)
 
 
 def _render_review(application: Application, forms: dict | None = None, status: int = 200):
@@ -111,41 +87,20 @@ def _render_review(application: Application, forms: dict | None = None, status: 
 @bp.route("/committee/screening/<int:application_id>")
 @access("committee")
 def screening_review(application_id: int):
-    application = _load_for_review(application_id)
-    require(can_screen_application(acting_user(), application))
-    if application.status == ApplicationStatus.DRAFT:
-        abort(404)  # the committee never sees drafts
-    return _render_review(application)
+    return _render_review(_load_for_review(application_id))
 
 
 @bp.route("/committee/screening/<int:application_id>/<any(eligible, ineligible, return):decision>", methods=["POST"])
 @access("committee")
 def screening_decide(application_id: int, decision: str):
     application = _load_for_review(application_id)
-    user = acting_user()
-    require(can_screen_application(user, application))
-    try:
-        application.status.check_transition(DECISION_TARGETS[decision])
-    except InvalidTransition as exc:
-        flash_error(exc)
-        return redirect(url_for("applications.screening_review", application_id=application_id))
     form = DECISION_FORMS[decision](prefix=decision)
     if not form.validate():
         return _render_review(application, {decision: form}, status=400)
     service, done = DECISION_SERVICES[decision]
-    try:
-        service(user, application, form.reason.data)
-    except PermissionDenied:
-        abort(403)
-    except InvalidTransition as exc:
-        db.session.rollback()
-        flash_error(exc)
-        return redirect(url_for("applications.screening_review", application_id=application_id))
-    except DomainError as exc:
-        db.session.rollback()
-        if attach_error(form, exc):
-            return _render_review(_load_for_review(application_id), {decision: form}, status=400)
-        flash_error(exc)
-        return redirect(url_for("applications.screening_review", application_id=application_id))
-    flash(_(done), "success")
+    outcome = attempt(lambda: service(acting_user(), application, form.reason.data), form=form)
+    if outcome.on_form:
+        return _render_review(_load_for_review(application_id), {decision: form}, status=400)
+    if outcome:
+        flash(_(done), "success")
     return redirect(url_for("applications.screening_review", application_id=application_id))

@@ -6,7 +6,6 @@ Every function takes the acting user, checks permission (PermissionDenied) and t
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -20,19 +19,11 @@ from ..errors import DomainError, InvalidTransition, PermissionDenied, Validatio
 from ..extensions import db
 from ..i18n import N_
 from ..links import absolute_url
-from ..types import format_money, quantize, to_local, utcnow
+from ..types import format_money, to_local, utcnow
 from ..calls.services import is_accepting_applications
 from . import rules
-from .models import (
-    BUDGET_CATEGORIES,
-    Activity,
-    Application,
-    ApplicationMessage,
-    ApplicationStatus,
-    ApplicationVersion,
-    BudgetLine,
-    TeamMember,
-)
+from .models import Application, ApplicationMessage, ApplicationStatus, ApplicationVersion
+from .sections import SECTIONS
 from .snapshot import application_snapshot
 
 DECLARATION_TEXT = N_(  # shown in the editor beside its checkbox, in the reader's language
@@ -74,63 +65,25 @@ def start_application(user: User, call: Call, org: Organization, now: datetime |
 
 # --- sections ----------------------------------------------------------------------------------
 
-def save_section(user: User, application: Application, section: str, data: dict) -> Application:
-    """Store one section's (already form-validated) values; invalid values store nothing."""
+def editable(user: User, application: Application) -> Application:
+    """The application, if this user may change it now: PermissionDenied (not a member) or
+    InvalidTransition (its state allows no change) otherwise. Every change below checks it first;
+    the editor asks it before showing a section."""
     _check_member(user, application)
     _check_editable(application)
-    data = _without_nul(data)
-    errors: dict[str, list[str]] = {}
-    if section == "basics":
-        category_id = data.get("category_id")
-        if category_id and category_id not in {c.id for c in application.call.categories}:
-            errors["category"] = [N_("所选服务领域不在本次征集范围内。")]
-        else:
-            application.category_id = category_id or None
-        application.title = (data.get("title") or "").strip()
-        application.service_area = (data.get("service_area") or "").strip()
-        application.summary = (data.get("summary") or "").strip()
-    elif section == "need":
-        count = data.get("beneficiaries_count")
-        if count is not None and count < 0:
-            errors["beneficiaries_count"] = [N_("受益人数不能为负数。")]
-        application.target_group = (data.get("target_group") or "").strip()
-        application.beneficiaries_count = count
-        application.need_analysis = (data.get("need_analysis") or "").strip()
-    elif section == "plan":
-        application.goals = (data.get("goals") or "").strip()
-        rows = []
-        for i, row in enumerate(data.get("activities") or []):
-            if row.get("starts_on") and row.get("ends_on") and row["ends_on"] < row["starts_on"]:
-                errors.setdefault("activities", []).append(N_("第 %(n)s 项活动的结束日期早于开始日期。", n=i + 1))
-            rows.append(Activity(position=i, name=row["name"].strip(), starts_on=row.get("starts_on"),
-                                 ends_on=row.get("ends_on"), milestone=(row.get("milestone") or "").strip()))
-        if not errors:
-            application.activities = rows
-    elif section == "team":
-        application.team_members = [
-            TeamMember(position=i, name=row["name"].strip(), role=(row.get("role") or "").strip(),
-                       qualification=(row.get("qualification") or "").strip())
-            for i, row in enumerate(data.get("team_members") or [])
-        ]
-    elif section == "budget":
-        rows = []
-        for i, row in enumerate(data.get("budget_lines") or []):
-            line = budget_line(i, row)
-            if row["category"] not in BUDGET_CATEGORIES:
-                errors.setdefault("budget_lines", []).append(N_("第 %(n)s 行的预算类别无效。", n=i + 1))
-            if line.unit_price < 0 or line.quantity <= 0 or line.self_funded < 0 or line.self_funded > line.amount:
-                errors.setdefault("budget_lines", []).append(N_("第 %(n)s 行的金额无效。", n=i + 1))
-            rows.append(line)
-        if not errors:
-            application.budget_lines = rows
-    elif section == "declaration":
-        application.declaration_accepted = bool(data.get("declaration_accepted"))
-    else:
+    return application
+
+
+def save_section(user: User, application: Application, section: str, data: dict) -> Application:
+    """Store one section's (already form-validated) values (sections.py); invalid values store nothing."""
+    editable(user, application)
+    part = SECTIONS.get(section)
+    if part is None or part.store is None:
         raise DomainError(N_("未知的申报书部分。"))
+    errors = part.store(application, _without_nul(data))
     if errors:
-        db.session.rollback()
         raise ValidationFailed(errors, N_("请修正标出的内容，本部分尚未保存。"))
-    audit.record(user, "application.saved", application, f"保存申报书（{rules.SECTIONS[section][0]}）", {"section": section})
+    audit.record(user, "application.saved", application, f"保存申报书（{part.label}）", {"section": section})
     db.session.commit()
     return application
 
@@ -144,20 +97,6 @@ def _without_nul(value):
     if isinstance(value, list):
         return [_without_nul(v) for v in value]
     return value
-
-
-def budget_line(position: int, row: dict) -> BudgetLine:
-    unit_price = quantize(Decimal(row["unit_price"]))
-    quantity = Decimal(row["quantity"]).quantize(Decimal("0.01"))
-    return BudgetLine(
-        position=position,
-        category=row["category"],
-        item=(row.get("item") or "").strip(),
-        unit_price=unit_price,
-        quantity=quantity,
-        amount=quantize(unit_price * quantity),
-        self_funded=quantize(Decimal(row.get("self_funded") or 0)),
-    )
 
 
 # --- transitions -------------------------------------------------------------------------------
@@ -177,8 +116,7 @@ def submit_application(user: User, application: Application, now: datetime | Non
     # Lock the call row: reference numbers and the per-organization limit are decided one at a time.
     call = db.session.scalars(sa.select(Call).where(Call.id == application.call_id).with_for_update()).one()
     errors = submission_errors(application, now)
-    if errors:
-        db.session.rollback()
+    if errors:  # the caller's rollback releases the call's lock
         raise ValidationFailed(errors, N_("申报书未能提交，请修正标出的问题。"))
     resubmission = application.sequence is not None
     if not resubmission:

@@ -20,29 +20,16 @@ from ..accounts.permissions import access, acting_user, org_ids, organizations, 
 from .permissions import can_edit_application, can_view_application
 from ..calls.models import Call
 from ..calls.services import is_accepting_applications
+from ..actions import attempt, perform
 from ..downloads import file_response, stored_file_response
-from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..i18n import N_, joined, translate
-from ..form_errors import flash_error
 from . import forms, rules, services
 from .attachments import MAX_ATTACHMENTS, add_attachment, delete_attachment
 from .models import Application, ApplicationMessage, ApplicationStatus, Attachment
+from .sections import FIELD_SECTION, SECTIONS
 
 bp = Blueprint("applications", __name__)
-
-SECTION_FORMS = {
-    "basics": forms.BasicsForm,
-    "need": forms.NeedForm,
-    "plan": forms.PlanForm,
-    "team": forms.TeamForm,
-    "budget": forms.BudgetForm,
-    "declaration": forms.DeclarationForm,
-}
-ROW_FORMS = {"plan": ("activities", forms.ActivityRow), "team": ("team_members", forms.TeamRow),
-             "budget": ("budget_lines", forms.BudgetRow)}
-# form field → the rule field its submission messages are shown on
-FORM_FIELD_RULE = {"category_id": "category"}
 
 
 def _load(application_id: int) -> Application:
@@ -96,15 +83,10 @@ def start(call_id: int):
         if org is None:
             form.organization_id.errors = [_("请选择申报组织。")]
         else:
-            try:
-                application = services.start_application(user, call, org)
-            except PermissionDenied:
-                abort(403)
-            except DomainError as exc:
-                flash_error(exc)
-            else:
+            outcome = attempt(lambda: services.start_application(user, call, org))
+            if outcome:
                 flash(_("已创建申报书草稿，可以随时保存，填写完整后再提交。"), "success")
-                return redirect(url_for("applications.edit", application_id=application.id, section="basics"))
+                return redirect(url_for("applications.edit", application_id=outcome.value.id, section="basics"))
     return render_template("applications/start.html", call=call, orgs=orgs, form=form, accepting=accepting)
 
 
@@ -124,10 +106,10 @@ def _render_detail(application: Application, submit_errors=None, status: int = 2
         "applications/detail.html",
         application=application,
         can_edit=can_edit_application(user, application),
-        sections=rules.SECTIONS,
+        sections=SECTIONS,
         progress=rules.section_status(application),
         submit_errors={field: [translate(m) for m in messages] for field, messages in (submit_errors or {}).items()},
-        field_section=rules.FIELD_SECTION,
+        field_section=FIELD_SECTION,
         ApplicationStatus=ApplicationStatus,
     ), status
 
@@ -136,64 +118,32 @@ def _render_detail(application: Application, submit_errors=None, status: int = 2
 @access("ngo")
 def edit(application_id: int, section: str):
     application = _load(application_id)
-    require(can_edit_application(acting_user(), application))
-    if section not in rules.SECTIONS:
-        abort(404)
-    if not application.is_editable:
-        flash(_("申报书当前状态为“%(status)s”，不能修改。", status=_(application.status.label)), "warning")
-        return redirect(url_for("applications.detail", application_id=application.id))
-    if section == "attachments":
+    user = acting_user()
+    detail_url = url_for("applications.detail", application_id=application.id)
+    if not attempt(lambda: services.editable(user, application)):  # not a member: 403; not editable now: why
+        return redirect(detail_url)
+    part = SECTIONS.get(section) or abort(404)
+    if part.form is None:  # attachments: uploaded one by one
         return _render_editor(application, section, forms.AttachmentForm())
-    form_class = SECTION_FORMS[section]
     kwargs = {"categories": application.call.categories} if section == "basics" else {}
-    if request.method == "POST":
-        form = form_class(**kwargs)
-        if form.validate():
-            try:
-                services.save_section(acting_user(), application, section, _section_data(section, form))
-            except ValidationFailed as exc:
-                _attach_errors(form, exc.errors)
-                return _render_editor(application, section, form, status=400)
-            except DomainError as exc:
-                flash_error(exc)
-                return redirect(url_for("applications.detail", application_id=application.id))
-            session.pop(_submit_errors_key(application), None)
-            flash(_("已保存“%(section)s”。", section=_(rules.SECTIONS[section][0])), "success")
-            target = request.form.get("next") if request.form.get("next") in rules.SECTIONS else section
-            return redirect(url_for("applications.edit", application_id=application.id, section=target))
+    if request.method == "GET":
+        form = part.form(data=part.initial(application), **kwargs)
+        if part.rows:
+            forms.add_spare_rows(getattr(form, part.rows))
+        return _render_editor(application, section, form)
+    form = part.form(**kwargs)
+    if not form.validate():
         return _render_editor(application, section, form, status=400)
-    form = form_class(data=_section_initial(application, section), **kwargs)
-    if section in ROW_FORMS:
-        forms.add_spare_rows(getattr(form, ROW_FORMS[section][0]))
-    return _render_editor(application, section, form)
-
-
-def _section_initial(application: Application, section: str) -> dict:
-    a = application
-    if section == "basics":
-        return {"title": a.title, "category_id": a.category_id, "service_area": a.service_area, "summary": a.summary}
-    if section == "need":
-        return {"target_group": a.target_group, "beneficiaries_count": a.beneficiaries_count, "need_analysis": a.need_analysis}
-    if section == "plan":
-        return {"goals": a.goals, "activities": [
-            {"name": x.name, "starts_on": x.starts_on, "ends_on": x.ends_on, "milestone": x.milestone} for x in a.activities]}
-    if section == "team":
-        return {"team_members": [{"name": t.name, "role": t.role, "qualification": t.qualification} for t in a.team_members]}
-    if section == "budget":
-        return {"budget_lines": [
-            {"category": b.category, "item": b.item, "unit_price": b.unit_price, "quantity": b.quantity.normalize(),
-             "self_funded": b.self_funded} for b in a.budget_lines]}
-    return {"declaration_accepted": a.declaration_accepted}
-
-
-def _section_data(section: str, form) -> dict:
-    if section in ROW_FORMS:
-        name = ROW_FORMS[section][0]
-        data = {name: forms.filled_rows(getattr(form, name))}
-        if section == "plan":
-            data["goals"] = form.goals.data
-        return data
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    outcome = attempt(lambda: services.save_section(user, application, section, part.values(form)), rows=True)
+    if outcome.field_errors:
+        _attach_errors(form, outcome.field_errors)
+        return _render_editor(application, section, form, status=400)
+    if not outcome:
+        return redirect(detail_url)
+    session.pop(_submit_errors_key(application), None)
+    flash(_("已保存“%(section)s”。", section=translate(part.label)), "success")
+    target = request.form.get("next") if request.form.get("next") in SECTIONS else section
+    return redirect(url_for("applications.edit", application_id=application.id, section=target))
 
 
 def _attach_errors(form, errors: dict) -> None:
@@ -206,10 +156,8 @@ def _attach_errors(form, errors: dict) -> None:
 
 
 def _render_editor(application: Application, section: str, form, status: int = 200):
-    template_row = None
-    if section in ROW_FORMS:
-        name, row_class = ROW_FORMS[section]
-        template_row = row_class(prefix=f"{name}-__INDEX__-")
+    part = SECTIONS[section]
+    template_row = part.row_form(prefix=f"{part.rows}-__INDEX__-") if part.rows else None
     pending = session.get(_submit_errors_key(application), {})
     return render_template(
         "applications/edit.html",
@@ -217,12 +165,12 @@ def _render_editor(application: Application, section: str, form, status: int = 2
         section=section,
         form=form,
         template_row=template_row,
-        sections=rules.SECTIONS,
+        sections=SECTIONS,
         progress=rules.section_status(application),
-        pending={f: m for f, m in pending.items() if rules.FIELD_SECTION.get(f, "") == section},
+        pending={f: m for f, m in pending.items() if FIELD_SECTION.get(f, "") == section},
         declaration_text=services.DECLARATION_TEXT,
         max_attachments=MAX_ATTACHMENTS,
-        section_keys=list(rules.SECTIONS),
+        section_keys=list(SECTIONS),
     ), status
 
 
@@ -237,15 +185,10 @@ def upload(application_id: int):
         form.file.errors = [_("请选择要上传的文件。")]
         return _render_editor(application, "attachments", form, status=400)
     data = upload_file.read(forms_max_size() + 1)
-    try:
-        add_attachment(acting_user(), application, upload_file.filename, data)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as exc:
-        if application.is_editable:
-            form.file.errors = [translate(exc.message)]
-            return _render_editor(application, "attachments", form, status=400)
-        flash_error(exc)
+    outcome = attempt(lambda: add_attachment(acting_user(), application, upload_file.filename, data), form=form)
+    if outcome.on_form:  # the file was refused: say why beside it
+        return _render_editor(application, "attachments", form, status=400)
+    if not outcome:  # the application takes no changes now
         return redirect(url_for("applications.detail", application_id=application.id))
     flash(_("附件已上传。"), "success")
     return redirect(url_for("applications.edit", application_id=application.id, section="attachments"))
@@ -264,13 +207,9 @@ def delete_attachment_view(application_id: int, attachment_id: int):
     require(can_edit_application(acting_user(), application))
     attachment = db.first_or_404(sa.select(Attachment).where(
         Attachment.id == attachment_id, Attachment.application_id == application.id))
-    try:
-        delete_attachment(acting_user(), application, attachment)
-    except DomainError as exc:
-        flash_error(exc)
-        return redirect(url_for("applications.detail", application_id=application.id))
-    flash(_("附件已删除。"), "success")
-    return redirect(url_for("applications.edit", application_id=application.id, section="attachments"))
+    return perform(lambda: delete_attachment(acting_user(), application, attachment), done=_("附件已删除。"),
+                   then=lambda outcome: url_for("applications.edit", application_id=application.id, section="attachments")
+                   if outcome else url_for("applications.detail", application_id=application.id))
 
 
 @bp.route("/applications/<int:application_id>/attachments/<int:attachment_id>")
@@ -287,16 +226,12 @@ def attachment(application_id: int, attachment_id: int):
 @access("ngo")
 def submit(application_id: int):
     application = _load(application_id)
-    require(can_edit_application(acting_user(), application))
-    try:
-        services.submit_application(acting_user(), application)
-    except ValidationFailed as exc:
+    outcome = attempt(lambda: services.submit_application(acting_user(), application))
+    if outcome.field_errors:  # flashed, and kept beside each section until it is saved again
         application = _load(application_id)
-        session[_submit_errors_key(application)] = exc.errors
-        flash_error(exc)
-        return _render_detail(application, exc.errors, status=400)
-    except DomainError as exc:
-        flash_error(exc)
+        session[_submit_errors_key(application)] = outcome.field_errors
+        return _render_detail(application, outcome.field_errors, status=400)
+    if not outcome:
         return redirect(url_for("applications.detail", application_id=application_id))
     flash(_("申报书已提交，申报编号 %(reference)s。回执已发送到组织成员的邮箱。", reference=application.reference), "success")
     return redirect(url_for("applications.detail", application_id=application.id))
@@ -306,14 +241,8 @@ def submit(application_id: int):
 @access("ngo")
 def withdraw(application_id: int):
     application = _load(application_id)
-    require(can_edit_application(acting_user(), application))
-    try:
-        services.withdraw_application(acting_user(), application)
-    except DomainError as exc:
-        flash_error(exc)
-    else:
-        flash(_("申报书已撤回。"), "success")
-    return redirect(url_for("applications.detail", application_id=application_id))
+    return perform(lambda: services.withdraw_application(acting_user(), application), done=_("申报书已撤回。"),
+                   then=url_for("applications.detail", application_id=application_id))
 
 
 @bp.route("/applications/<int:application_id>/pdf")

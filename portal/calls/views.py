@@ -1,16 +1,15 @@
 """Calls blueprint: the committee creates, edits, publishes and closes project calls."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import OrgKind
 from ..accounts.permissions import access, acting_user, organizations, require
 from .permissions import can_manage_call
-from ..errors import DomainError
+from ..actions import attempt, perform, run
 from ..extensions import db
 from ..i18n import translate
-from ..form_errors import flash_error, show_error
 from ..types import local_to_utc, to_local
 from . import services
 from .forms import CallForm, CategoryForm, DeadlineForm
@@ -45,27 +44,26 @@ def _save_call(form: CallForm, call: Call | None):
     user = acting_user()
     upload = request.files.get(form.guidelines.name)
     data = upload.read() if upload and upload.filename else None
-    if data is not None:
+    if data is not None:  # a refused file must not leave a call behind (save_guidelines checks it again)
         from ..storage import check_upload
 
-        try:
-            check_upload(data, allowed={"pdf", "docx"})
-        except DomainError as exc:
-            form.guidelines.errors = [translate(exc.message) + _("（申报指南只接受 PDF 或 DOCX）")]
+        checked = run(lambda: check_upload(data, allowed={"pdf", "docx"}))
+        if not checked:
+            form.guidelines.errors = [translate(checked.error.message) + _("（申报指南只接受 PDF 或 DOCX）")]
             return None
-    try:
+
+    def save() -> Call:
         if call is None:
             committee = organizations(user, OrgKind.COMMITTEE)[0]
-            call = services.create_call(user, committee, _values(form), form.categories.data)
+            saved = services.create_call(user, committee, _values(form), form.categories.data)
         else:
-            services.update_call(user, call, _values(form), form.categories.data)
+            saved = services.update_call(user, call, _values(form), form.categories.data)
         if data is not None:
-            services.save_guidelines(user, call, upload.filename, data)
-    except DomainError as exc:
-        db.session.rollback()
-        show_error(form, exc)
-        return None
-    return call
+            services.save_guidelines(user, saved, upload.filename, data)
+        return saved
+
+    outcome = attempt(save, form=form)
+    return outcome.value if outcome else None
 
 
 def _call_form(call: Call | None = None) -> CallForm:
@@ -131,13 +129,7 @@ def close(call_id: int):
 
 def _transition(call_id: int, service, message: str):
     call = managed_call(call_id)
-    try:
-        service(acting_user(), call)
-        flash(message, "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-    return redirect(url_for("calls.manage"))
+    return perform(lambda: service(acting_user(), call), done=message, then=url_for("calls.manage"))
 
 
 @bp.route("/<int:call_id>/deadline", methods=["POST"])
@@ -148,27 +140,18 @@ def extend(call_id: int):
     if not form.validate_on_submit():
         flash(_("请选择有效的截止时间。"), "error")
         return redirect(url_for("calls.edit", call_id=call.id))
-    try:
-        services.extend_deadline(acting_user(), call, local_to_utc(form.closes_at.data))
-        flash(_("截止时间已延长。"), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-    return redirect(url_for("calls.manage"))
+    return perform(lambda: services.extend_deadline(acting_user(), call, local_to_utc(form.closes_at.data)),
+                   done=_("截止时间已延长。"), then=url_for("calls.manage"))
 
 
 @bp.route("/categories", methods=["GET", "POST"])
 @access("committee")
 def categories():
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.save_category(acting_user(), form.name.data, form.position.data or 0)
-            flash(_("服务领域已添加。"), "success")
-            return redirect(url_for("calls.categories"))
-        except DomainError as exc:
-            db.session.rollback()
-            form.name.errors = [translate(exc.message)]
+    if form.validate_on_submit() and attempt(
+            lambda: services.save_category(acting_user(), form.name.data, form.position.data or 0), form=form):
+        flash(_("服务领域已添加。"), "success")
+        return redirect(url_for("calls.categories"))
     status = 400 if form.errors else 200
     return render_template("calls/categories.html", form=form, categories=services.all_categories()), status
 
@@ -177,11 +160,8 @@ def categories():
 @access("committee")
 def toggle_category(category_id: int):
     category = db.get_or_404(Category, category_id)
-    try:
-        services.toggle_category(acting_user(), category)
-    except DomainError as exc:
-        abort(403, exc.message)
-    return redirect(url_for("calls.categories"))
+    return perform(lambda: services.toggle_category(acting_user(), category), done=None,
+                   then=url_for("calls.categories"))
 
 
 from . import organizer_views  # noqa: E402,F401 - its routes register on bp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,10 +13,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..accounts.permissions import access, acting_user, require
 from ..calls.models import Call, CallStatus
-from ..errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
+from ..actions import attempt, perform
+from ..errors import InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..i18n import N_
-from ..form_errors import attach_error, flash_error, show_error
 from ..types import local_to_utc, to_local, utcnow
 from . import awards as award_service
 from . import notice as notice_service
@@ -114,19 +114,14 @@ def awards(call_id: int):
         flash(_("表单已过期，请刷新页面后重新提交。"), "error")
         return redirect(url_for("judging.awards", call_id=call.id))
     choice = {tier.id: request.form.getlist(f"tier{tier.id}") for tier in award_service.regular_tiers(call)}
-    try:
-        award_service.assign_awards(acting_user(), call, _parse_pairs(call))
-    except ValidationFailed as exc:
-        db.session.rollback()
-        return _render_awards(call, choice=_int_choice(choice), errors=exc.errors, status=400)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-        return redirect(url_for("judging.awards", call_id=call.id))
-    summary = award_service.award_summary(call)
-    flash(_("奖项已保存。"), "success")
-    if summary.over_pool:
-        flash(summary.warning, "warning")
+    outcome = attempt(lambda: award_service.assign_awards(acting_user(), call, _parse_pairs(call)), rows=True)
+    if outcome.field_errors:
+        return _render_awards(call, choice=_int_choice(choice), errors=outcome.field_errors, status=400)
+    if outcome:
+        summary = award_service.award_summary(call)
+        flash(_("奖项已保存。"), "success")
+        if summary.over_pool:
+            flash(summary.warning, "warning")
     return redirect(url_for("judging.awards", call_id=call.id))
 
 
@@ -141,20 +136,16 @@ def publish(call_id: int):
     form = PublishForm()
     if not form.validate():
         return _render_awards(call, publish_form=form, status=400)
-    try:
-        notice_service.publish_results(acting_user(), call, local_to_utc(form.starts_at.data),
-                                       local_to_utc(form.ends_at.data), form.text.data, form.vote_enabled.data,
-        form.minimum_days.data or notice_service.MINIMUM_DAYS, form.short_reason.data)
-    except InvalidTransition as exc:
-        db.session.rollback()
-        flash_error(exc)
+    outcome = attempt(lambda: notice_service.publish_results(
+        acting_user(), call, local_to_utc(form.starts_at.data), local_to_utc(form.ends_at.data), form.text.data,
+        form.vote_enabled.data, form.minimum_days.data or notice_service.MINIMUM_DAYS, form.short_reason.data),
+        form=form)
+    if outcome:
+        flash(_("评审结果已发布公示，已通知申报组织。"), "success")
+        return redirect(url_for("judging.objections", call_id=call.id))
+    if isinstance(outcome.error, InvalidTransition):  # the call is past this step: nothing to correct on the form
         return redirect(url_for("judging.awards", call_id=call.id))
-    except DomainError as exc:
-        db.session.rollback()
-        show_error(form, exc)
-        return _render_awards(call, publish_form=form, status=400)
-    flash(_("评审结果已发布公示，已通知申报组织。"), "success")
-    return redirect(url_for("judging.objections", call_id=call.id))
+    return _render_awards(call, publish_form=form, status=400)
 
 
 def _render_objections(call: Call, forms=None, status=200):
@@ -190,30 +181,19 @@ def answer_objection(objection_id: int):
         if form.decision.data not in ("upheld", "dismissed") and not form.decision.errors:
             form.decision.errors = [_("请选择答复结论。")]
         return _render_objections(call, {objection.id: form}, status=400)
-    try:
-        notice_service.answer_objection(acting_user(), objection, form.decision.data == "upheld", form.reply.data)
-    except DomainError as exc:
-        db.session.rollback()
-        if attach_error(form, exc):
-            return _render_objections(call, {objection.id: form}, status=400)
-        flash_error(exc)
-    else:
+    outcome = attempt(lambda: notice_service.answer_objection(acting_user(), objection, form.decision.data == "upheld",
+                                                              form.reply.data), form=form)
+    if outcome.on_form:
+        return _render_objections(call, {objection.id: form}, status=400)
+    if outcome:
         flash(_("答复已保存，并在公示页面公开。"), "success")
     return redirect(url_for("judging.objections", call_id=call.id))
 
 
 def _transition(call_id: int, service, done: str, target: str):
     call = managed_call_or_404(call_id)
-    try:
-        service(acting_user(), call)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-        return redirect(url_for("judging.objections", call_id=call.id))
-    flash(done, "success")
-    return redirect(url_for(target, call_id=call.id))
+    return perform(lambda: service(acting_user(), call), done=done,
+                   then=lambda outcome: url_for(target if outcome else "judging.objections", call_id=call.id))
 
 
 @bp.route("/calls/<int:call_id>/withdraw-notice", methods=["POST"])

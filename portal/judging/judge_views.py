@@ -6,7 +6,7 @@ Removing a started score sheet always goes through a confirmation page (confirm_
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,10 +18,9 @@ from ..accounts.permissions import access, acting_user
 from ..applications.models import Application
 from ..calls.models import Call
 from .models import Assignment, CallJudge, Conflict, RoundStatus
-from ..errors import DomainError, PermissionDenied
+from ..actions import attempt, perform, run, show
 from ..extensions import db
 from ..i18n import translate
-from ..form_errors import flash_error, show_error
 from ..request_args import int_arg
 from . import assignment as assigning
 from . import judges as judging
@@ -54,9 +53,8 @@ def _confirmed() -> bool:
 # --- a call's judges -----------------------------------------------------------------------------
 
 def _render_judges(call: Call, form: InviteJudgeForm | None = None, status: int = 200):
-    judging.bind_call_judges(call)
     call_judges = judging.call_judges(call)
-    bound = [cj.user for cj in call_judges if cj.user is not None]
+    bound = [cj.judge for cj in call_judges if cj.judge is not None]
     round_ids = [r.id for r in call.rounds]
     return render_template(
         "judging/judges.html", call=call, form=form or InviteJudgeForm(formdata=None),
@@ -78,15 +76,11 @@ def judge_invite(call_id: int):
     form = InviteJudgeForm()
     if not form.validate():
         return _render_judges(call, form, 400)
-    try:
-        call_judge = judging.invite_judge_to_call(
-            acting_user(), call, form.email.data, form.name.data)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as exc:
-        db.session.rollback()
-        show_error(form, exc)
+    outcome = attempt(lambda: judging.invite_judge_to_call(acting_user(), call, form.email.data, form.name.data),
+                      form=form)
+    if not outcome:
         return _render_judges(call, form, 400)
+    call_judge = outcome.value
     if call_judge.user_id:
         flash(_("已将 %(email)s 加入本征集的评委，并已通知。", email=call_judge.email), "success")
     else:
@@ -104,22 +98,22 @@ def judge_remove(call_id: int):
         flash(_("请选择要移除的评委。"), "error")
         return redirect(url_for("judging.call_judges", call_id=call.id))
     who = call_judge.user.display_name if call_judge.user else call_judge.email
-    try:
-        judging.remove_judge_from_call(acting_user(), call_judge, confirmed=_confirmed())
-    except judging.NeedsConfirmation as exc:
-        db.session.rollback()
-        return render_template(
-            "judging/confirm_unassign.html", title=_("移除评委 %(name)s", name=who), message=translate(exc.message),
-            sheets=exc.sheets,
-            action=url_for("judging.judge_remove", call_id=call.id), fields={"call_judge_id": call_judge.id},
-            cancel_url=url_for("judging.call_judges", call_id=call.id),
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-    else:
-        flash(_("已将 %(name)s 移出本征集的评委。", name=who), "success")
-    return redirect(url_for("judging.call_judges", call_id=call.id))
+    return _remove(lambda: judging.remove_judge_from_call(acting_user(), call_judge, confirmed=_confirmed()),
+                   title=_("移除评委 %(name)s", name=who), done=_("已将 %(name)s 移出本征集的评委。", name=who),
+                   back=url_for("judging.call_judges", call_id=call.id),
+                   again=url_for("judging.judge_remove", call_id=call.id), fields={"call_judge_id": call_judge.id})
+
+
+def _remove(action, *, title: str, done: str, back: str, again: str, fields: dict):
+    """Run a removal that asks first when it would delete started score sheets (NeedsConfirmation):
+    then the confirmation page lists them and posts to `again` with confirmed=1."""
+    outcome = run(action)
+    if isinstance(outcome.error, judging.NeedsConfirmation):
+        return render_template("judging/confirm_unassign.html", title=title, message=translate(outcome.error.message),
+                               sheets=outcome.error.sheets, action=again, fields=fields, cancel_url=back)
+    if show(outcome):
+        flash(done, "success")
+    return redirect(back)
 
 
 # --- a round's assignment ------------------------------------------------------------------------
@@ -138,7 +132,6 @@ def _render_assignment(round_, plan=None, status: int = 200):
 @access("committee")
 def round_assignment(round_id: int):
     round_ = managed_round_or_404(round_id)
-    judging.bind_call_judges(round_.call)
     return _render_assignment(round_)
 
 
@@ -146,12 +139,10 @@ def round_assignment(round_id: int):
 @access("committee")
 def assignment_auto(round_id: int):
     round_ = managed_round_or_404(round_id)
-    try:
-        plan = assigning.auto_assign(acting_user(), round_)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
+    outcome = attempt(lambda: assigning.auto_assign(acting_user(), round_))
+    if not outcome:
         return redirect(url_for("judging.round_assignment", round_id=round_.id))
+    plan = outcome.value
     flash(_("自动分配完成：新增 %(n)s 条分配。", n=len(plan.pairs))
           + (_("有 %(n)s 个项目评委不足，见下方说明。", n=len(plan.unassigned)) if plan.unassigned else ""),
           "warning" if plan.unassigned else "success")
@@ -168,15 +159,10 @@ def assignment_add(round_id: int):
     if application is None or judge is None:
         flash(_("请选择项目和评委。"), "error")
         return redirect(url_for("judging.round_assignment", round_id=round_.id))
-    try:
-        assigning.assign(acting_user(), round_, application, judge)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-    else:
-        flash(_("已将“%(project)s”分配给 %(name)s。", project=application.reference or application.title,
-                name=judge.display_name), "success")
-    return redirect(url_for("judging.round_assignment", round_id=round_.id) + f"#entry-{application.id}")
+    return perform(lambda: assigning.assign(acting_user(), round_, application, judge),
+                   done=_("已将“%(project)s”分配给 %(name)s。", project=application.reference or application.title,
+                          name=judge.display_name),
+                   then=url_for("judging.round_assignment", round_id=round_.id) + f"#entry-{application.id}")
 
 
 @bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
@@ -185,46 +171,28 @@ def assignment_remove(assignment_id: int):
     assignment = db.get_or_404(Assignment, assignment_id)
     round_ = managed_round_or_404(assignment.round_id)
     back = url_for("judging.round_assignment", round_id=round_.id) + f"#entry-{assignment.application_id}"
-    judge_name = assignment.judge.display_name
-    try:
-        assigning.unassign(acting_user(), assignment, confirmed=_confirmed())
-    except judging.NeedsConfirmation as exc:
-        db.session.rollback()
-        application = assignment.application
-        return render_template(
-            "judging/confirm_unassign.html",
-            title=_("取消分配：%(name)s · %(project)s", name=judge_name, project=application.reference or application.title),
-            message=translate(exc.message), sheets=exc.sheets,
-            action=url_for("judging.assignment_remove", assignment_id=assignment.id), fields={},
-            cancel_url=back,
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-    else:
-        flash(_("已取消 %(name)s 的这项分配。", name=judge_name), "success")
-    return redirect(back)
+    judge_name, application = assignment.judge.display_name, assignment.application
+    return _remove(lambda: assigning.unassign(acting_user(), assignment, confirmed=_confirmed()),
+                   title=_("取消分配：%(name)s · %(project)s", name=judge_name,
+                           project=application.reference or application.title),
+                   done=_("已取消 %(name)s 的这项分配。", name=judge_name), back=back,
+                   again=url_for("judging.assignment_remove", assignment_id=assignment.id), fields={})
 
 
 @bp.route("/rounds/<int:round_id>/assignment/remind", methods=["POST"])
 @access("committee")
 def assignment_remind(round_id: int):
     round_ = managed_round_or_404(round_id)
-    try:
-        count = assigning.remind_unfinished(acting_user(), round_)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-    else:
-        flash(_("已提醒 %(n)s 位未完成评分的评委。", n=count) if count else _("所有评委都已提交评分，无需提醒。"), "success")
-    return redirect(url_for("judging.round_assignment", round_id=round_.id))
+    return perform(lambda: assigning.remind_unfinished(acting_user(), round_),
+                   done=lambda count: _("已提醒 %(n)s 位未完成评分的评委。", n=count) if count
+                   else _("所有评委都已提交评分，无需提醒。"),
+                   then=url_for("judging.round_assignment", round_id=round_.id))
 
 
 # --- the judge's conflicts -----------------------------------------------------------------------
 
 def _render_conflicts(form: ConflictForm | None = None, selected: int | None = None, status: int = 200):
     user = acting_user()
-    judging.bind_pending_judges(user)
     rows = judging.conflicted_organizations(user)
     taken = {row.organization.id for row in rows}
     return render_template(
@@ -246,14 +214,10 @@ def conflict_declare():
     organization_id = _int_field("organization_id")
     if not form.validate():
         return _render_conflicts(form, organization_id, 400)
-    try:
-        _conflict, kept = judging.declare_conflict(acting_user(), organization_id, form.reason.data)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as exc:
-        db.session.rollback()
-        show_error(form, exc)
+    outcome = attempt(lambda: judging.declare_conflict(acting_user(), organization_id, form.reason.data), form=form)
+    if not outcome:
         return _render_conflicts(form, organization_id, 400)
+    _conflict, kept = outcome.value
     flash(_("已登记回避声明。") + (_("您已开始评分的 %(n)s 个项目将由组委会处理。", n=len(kept)) if kept else ""), "success")
     return redirect(url_for("judging.my_conflicts"))
 
@@ -266,6 +230,5 @@ def conflict_withdraw():
     if conflict is None or conflict.judge_id != acting_user().id:
         flash(_("没有找到这条回避声明。"), "error")
         return redirect(url_for("judging.my_conflicts"))
-    judging.withdraw_conflict(acting_user(), conflict)
-    flash(_("已撤回回避声明。"), "success")
-    return redirect(url_for("judging.my_conflicts"))
+    return perform(lambda: judging.withdraw_conflict(acting_user(), conflict), done=_("已撤回回避声明。"),
+                   then=url_for("judging.my_conflicts"))

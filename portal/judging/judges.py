@@ -1,8 +1,9 @@
 """Judges of a call (评委) and their conflicts of interest (回避).
 
 A judge is invited to a call by email. An existing account is reused (and made a judge); a new
-email gets the portal's judge invitation, and the CallJudge row waits (user_id NULL) until the
-invitation is accepted — bind_pending_judges() then links it to the new account.
+email gets the portal's judge invitation, and the CallJudge row waits (user_id NULL) until an account
+answers to that email — registered, or created by accepting the invitation: accounts announces it
+(accounts.signals.account_ready) and bind_pending_judges() links the row in the same transaction.
 
 A conflict is declared by the judge with a reason and holds for every call; membership of an
 organization is a conflict too, found from memberships and never stored.
@@ -19,6 +20,7 @@ from ..accounts.models import Membership, Organization, User
 from ..accounts.notifications import notify_organization, notify_users
 from .permissions import can_manage_judging
 from ..accounts.services import find_user_by_email, normalize_email
+from ..accounts.signals import account_ready
 from ..applications.models import Application, ApplicationStatus
 from ..audit import record
 from ..calls.models import Call
@@ -72,37 +74,32 @@ def invite_judge_to_call(actor: User, call: Call, email: str, name: str | None) 
     return call_judge
 
 
-def bind_pending_judges(user: User | None) -> int:
-    """Link the CallJudge rows invited under this user's email to the account (after the judge
-    invitation was accepted). Commits when anything changed; returns how many rows were bound."""
-    if user is None or not user.is_judge:
-        return 0
+def bind_pending_judges(user: User) -> int:
+    """Link the CallJudge rows invited under this user's email to the account; returns how many.
+    Runs in the caller's transaction, which commits: accounts announces account_ready when the
+    account is created or accepts a judge invitation (below), and nothing binds on reading a page.
+    A row bound to an account makes it a judge of the call only with is_judge, which accepting the
+    emailed invitation gives (registering under an invited address proves nothing)."""
     result = db.session.execute(
         sa.update(CallJudge)
         .where(CallJudge.user_id.is_(None), CallJudge.email == normalize_email(user.email))
         .values(user_id=user.id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount:
-        db.session.commit()
     return result.rowcount or 0
 
 
-def bind_call_judges(call: Call) -> int:
-    """bind_pending_judges for every pending judge of the call whose account now exists."""
-    pending = db.session.scalars(
-        sa.select(User).join(CallJudge, CallJudge.email == User.email)
-        .where(CallJudge.call_id == call.id, CallJudge.user_id.is_(None), User.is_judge.is_(True))
-    ).all()
-    return sum(bind_pending_judges(user) for user in pending)
+@account_ready.connect
+def _bind_on_account_ready(user: User, **_extra) -> None:
+    bind_pending_judges(user)
 
 
 def call_judges(call: Call) -> list[CallJudge]:
-    """The call's judges with their accounts, bound ones first by name, then pending invitations."""
+    """The call's judges with their accounts, judging ones first by name, then pending invitations."""
     rows = db.session.scalars(
         sa.select(CallJudge).where(CallJudge.call_id == call.id).options(joinedload(CallJudge.user))
     ).all()
-    return sorted(rows, key=lambda cj: (cj.user is None, cj.user.name if cj.user else cj.email, cj.id))
+    return sorted(rows, key=lambda cj: (cj.judge is None, cj.judge.name if cj.judge else cj.email, cj.id))
 
 
 def _started_sheets(judge_id: int, round_ids: list[int]) -> list[ScoreSheet]:

@@ -80,11 +80,11 @@ def _put_on_stage(actor: User, round_: Round, stage: LiveStage, entry: RoundEntr
     return stage
 
 
-def start_stage(actor: User, round_: Round, entry: RoundEntry) -> LiveStage:
-    """Put one entry of the running order on stage and start its timer."""
+def start_stage(actor: User, round_: Round, entry: RoundEntry | None) -> LiveStage:
+    """Put one entry of the running order on stage and start its timer (None: nothing was chosen)."""
     _check_control(actor, round_)
-    if entry.round_id != round_.id:
-        raise DomainError(N_("该项目不在本轮的路演顺序中。"))
+    if entry is None or entry.round_id != round_.id:
+        raise DomainError(N_("请从路演顺序中选择项目。"))
     order = running_order(round_)
     number = next(i for i, e in enumerate(order, 1) if e.id == entry.id)
     return _put_on_stage(actor, round_, _locked_stage(round_), entry, number)

@@ -2,14 +2,13 @@
 sheet, and the JSON state both poll (static/js/live.js, once a second)."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user, require
+from ..actions import json_answer, perform, run
 from .models import Round, RoundEntry, RoundKind
-from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
-from ..i18n import translate
 from ..request_args import int_arg
 from . import live
 from .scoring import field_name, save_sheet
@@ -32,10 +31,8 @@ def _wants_json() -> bool:
 
 
 def _state_or_403(round_: Round, as_judge: bool = False) -> dict:
-    try:
-        return live.stage_state(round_, acting_user(), as_judge=as_judge)
-    except PermissionDenied:
-        abort(403)
+    """The stage for this viewer; stage_state's PermissionDenied becomes the 403 page (portal.app)."""
+    return live.stage_state(round_, acting_user(), as_judge=as_judge)
 
 
 @bp.route("/rounds/<int:round_id>/live")
@@ -64,44 +61,28 @@ def live_state(round_id: int):
     return response
 
 
-def _control_answer(round_: Round, error: str | None = None):
-    if _wants_json():
-        state = live.stage_state(round_, acting_user())
-        return jsonify({"ok": error is None, "message": error, "state": state}), (409 if error else 200)
-    if error:
-        flash(error, "error")
-    return redirect(url_for("judging.live_stage", round_id=round_.id))
-
-
 @bp.route("/rounds/<int:round_id>/live/<any(next, previous, restart):action>", methods=["POST"])
 @access("committee")
 def live_control(round_id: int, action: str):
     round_ = _pitch_round_or_404(round_id)
-    require(can_manage_judging(acting_user(), round_.call))
     return _run_control(round_, lambda: CONTROLS[action](acting_user(), round_))
 
 
 def _run_control(round_: Round, control):
-    """Run one stage control and answer with the new state (or the refusal)."""
-    try:
-        control()
-    except PermissionDenied:
-        abort(403)
-    except DomainError as exc:
-        db.session.rollback()
-        return _control_answer(round_, translate(exc.message))
-    return _control_answer(round_)
+    """Run one stage control (the service checks who may): the stage screen's script gets the new
+    state with the refusal, if any (409); the page without script a flash and the stage again."""
+    if not _wants_json():
+        return perform(control, done=None, then=url_for("judging.live_stage", round_id=round_.id))
+    outcome = run(control)
+    return json_answer(outcome, state=live.stage_state(round_, acting_user()))
 
 
 @bp.route("/rounds/<int:round_id>/live/start", methods=["POST"])
 @access("committee")
 def live_start(round_id: int):
     round_ = _pitch_round_or_404(round_id)
-    require(can_manage_judging(acting_user(), round_.call))
     entry_id = int_arg("entry_id", request.form)
     entry = db.session.get(RoundEntry, entry_id) if entry_id else None
-    if entry is None or entry.round_id != round_.id:
-        return _control_answer(round_, _("请从路演顺序中选择项目。"))
     return _run_control(round_, lambda: live.start_stage(acting_user(), round_, entry))
 
 
@@ -113,16 +94,10 @@ def live_sheet(round_id: int, application_id: int):
     entry = get_entry_or_404(round_, application_id)
     values = {c.id: request.form.get(field_name(c), "")[:40] for c in round_.criteria}
     submit = request.form.get("action") == "submit"
-    try:
-        sheet = save_sheet(acting_user(), round_, entry.application, values, request.form.get("comment", ""), submit)
-    except PermissionDenied as exc:
-        return jsonify({"ok": False, "message": translate(exc.message)}), 403
-    except ValidationFailed as exc:
-        db.session.rollback()
-        errors = {key: [translate(message) for message in messages] for key, messages in exc.errors.items()}
-        return jsonify({"ok": False, "message": translate(exc.message), "errors": errors}), 400
-    except DomainError as exc:
-        db.session.rollback()
-        return jsonify({"ok": False, "message": translate(exc.message)}), 409
-    message = _("评分已提交。") if submit else _("草稿已保存。")
-    return jsonify({"ok": True, "message": message, "status": sheet.status.value, "label": _(sheet.status.label)})
+    outcome = run(lambda: save_sheet(acting_user(), round_, entry.application, values, request.form.get("comment", ""),
+                                     submit))
+    if not outcome:
+        return json_answer(outcome)
+    sheet = outcome.value
+    return json_answer(outcome, message=_("评分已提交。") if submit else _("草稿已保存。"), status=sheet.status.value,
+                       label=_(sheet.status.label))

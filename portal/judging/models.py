@@ -210,6 +210,12 @@ class CallJudge(db.Model):
     __table_args__ = (sa.UniqueConstraint("call_id", "email", name="uq_call_judges_call_email"),)
 
     @property
+    def judge(self) -> User | None:
+        """The account judging: bound and a judge. An account registered under an invited email is
+        bound at once, and judges once it has accepted the emailed invitation (is_judge)."""
+        return self.user if self.user is not None and self.user.is_judge else None
+
+    @property
     def audit_committee_id(self) -> int | None:
         """The committee whose members read this record's audit events (portal.audit)."""
         return self.call.committee_id

@@ -240,7 +240,9 @@ def vote_refusal(user: User | None, notice: PublicNotice) -> str | None:
     return None
 
 
-def cast_vote(user: User | None, notice: PublicNotice, application_id: int) -> Vote:
+def cast_vote(user: User | None, notice: PublicNotice, application_id: int | None) -> Vote:
+    if application_id is None:
+        raise DomainError(N_("请选择要投票的项目。"))
     refusal = vote_refusal(user, notice)
     if refusal:
         raise PermissionDenied(refusal) if user is None else DomainError(refusal)

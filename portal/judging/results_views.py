@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user
 from .models import Round, RoundStatus
+from ..actions import perform
 from ..downloads import file_response
-from ..errors import DomainError, PermissionDenied
-from ..extensions import db
-from ..form_errors import flash_error
 from ..pagination import PageNumbers
 from ..request_args import int_arg, page_arg
 from . import advancement, export
@@ -105,26 +103,12 @@ def awards_export(call_id: int):
                          fallback=f"call-{call.id}-awards.xlsx")
 
 
-def _run(service, round_: Round, *args):
-    """Call a service; refusals become a flash message. True when it went through."""
-    try:
-        return service(acting_user(), round_, *args), True
-    except PermissionDenied:
-        abort(403)
-    except DomainError as exc:  # InvalidTransition included
-        db.session.rollback()
-        flash_error(exc)
-    return None, False
-
-
 @bp.route("/rounds/<int:round_id>/lock", methods=["POST"])
 @access("committee")
 def results_lock(round_id: int):
     round_ = managed_round_or_404(round_id)
-    _result, ok = _run(advancement.lock_round, round_)
-    if ok:
-        flash(_("“%(name)s”已锁定，评分不能再修改，排名已记录。", name=round_.name), "success")
-    return redirect(url_for("judging.results", round_id=round_id))
+    return perform(lambda: advancement.lock_round(acting_user(), round_), then=url_for("judging.results", round_id=round_id),
+                   done=_("“%(name)s”已锁定，评分不能再修改，排名已记录。", name=round_.name))
 
 
 @bp.route("/rounds/<int:round_id>/advance", methods=["POST"])
@@ -134,7 +118,6 @@ def results_advance(round_id: int):
     ids = [raw for raw in request.form.getlist("application_id") if raw.strip()]
     if request.form.get("include_elsewhere") == "1":
         ids += [raw for raw in request.form.get("elsewhere", "").split(",") if raw.strip()]
-    added, ok = _run(advancement.advance, round_, ids)
-    if ok:
-        flash(_("已晋级 %(n)s 个项目到下一轮。", n=added) if added else _("所选项目都已在下一轮中。"), "success")
-    return redirect(url_for("judging.results", round_id=round_id, page=request.form.get("page") or None))
+    return perform(lambda: advancement.advance(acting_user(), round_, ids),
+                   done=lambda added: _("已晋级 %(n)s 个项目到下一轮。", n=added) if added else _("所选项目都已在下一轮中。"),
+                   then=url_for("judging.results", round_id=round_id, page=request.form.get("page") or None))

@@ -28,13 +28,11 @@ from ..applications.identity import identity_terms, redact
 from ..applications.models import Application, Attachment
 from ..calls.models import Call
 from .models import Assignment, CallJudge, Round, RoundKind, RoundStatus, ScoreSheet, SheetStatus
+from ..actions import attempt
 from ..downloads import file_response, stored_file_response
-from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..i18n import translate
-from ..form_errors import flash_error, show_error
 from ..types import utcnow
-from .judges import bind_pending_judges
 from .scoring import (
     COMMENT_MAX,
     field_name,
@@ -104,7 +102,6 @@ def neutral_attachment_name(index: int, attachment: Attachment) -> str:
 @access("judge")
 def judge_home():
     user = acting_user()
-    bind_pending_judges(user)  # invitations sent to this email before the account existed
     invitations = list(db.session.scalars(
         sa.select(CallJudge).options(joinedload(CallJudge.call))
         .where(CallJudge.user_id == user.id).order_by(CallJudge.invited_at.desc(), CallJudge.id.desc())
@@ -202,23 +199,16 @@ def score_sheet(round_id: int, application_id: int):
         else:
             values = {c.id: form[field_name(c)].data for c in criteria}
             submit = request.form.get("action") == "submit"
-            try:
-                save_sheet(user, round_, application, values, form.comment.data or "", submit=submit)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                show_error(form, exc)
+            outcome = attempt(lambda: save_sheet(user, round_, application, values, form.comment.data or "", submit=submit),
+                              form=form)
+            if outcome.field_errors:  # beside the scores: the page again
                 status = 400
-            except PermissionDenied:
-                db.session.rollback()
-                abort(404)
-            except DomainError as exc:
-                db.session.rollback()
-                flash_error(exc)
+            elif not outcome:  # the round is closed or locked: the sheet as it stands
+                return redirect(here)
+            elif not submit:
+                flash(_("评分草稿已保存。"), "success")
                 return redirect(here)
             else:
-                if not submit:
-                    flash(_("评分草稿已保存。"), "success")
-                    return redirect(here)
                 flash(_("评分已提交。截止前仍可修改。"), "success")
                 return redirect(_next_unsubmitted(user, round_, application.id))
     sheet = sheet_for(user, round_, application)  # after a refused POST: as before it (rolled back)

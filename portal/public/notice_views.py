@@ -15,10 +15,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from ..accounts.permissions import access, acting_user
 from ..calls.models import Call, CallStatus
 from ..calls.organizers import organizers_by_role
-from ..errors import DomainError, ValidationFailed
+from ..actions import attempt, perform
 from ..extensions import db, limiter
-from ..form_errors import attach_error, flash_error
-from ..i18n import N_
 from ..judging import awards as award_service
 from ..judging import notice as notice_service
 from ..judging.models import PublicNotice
@@ -89,15 +87,11 @@ def lodge_objection(call_id: int):
         return redirect(url_for("public.results", call_id=call.id))
     raw = (form.application_id.data or "").strip()
     application_id = int_arg("application_id", request.form) or (-1 if raw else None)  # junk: a field error
-    try:
-        notice_service.lodge_objection(notice, form.name.data, form.contact.data, form.body.data, application_id)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        attach_error(form, exc)
+    outcome = attempt(lambda: notice_service.lodge_objection(notice, form.name.data, form.contact.data, form.body.data,
+                                                             application_id), form=form)
+    if outcome.field_errors:
         return _render(call, notice, form, status=400)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
+    if not outcome:  # the notice period is over, or the like
         return redirect(url_for("public.results", call_id=call.id))
     flash(_("异议已提交。主办方答复后将在本页面公开。"), "success")
     return redirect(url_for("public.results", call_id=call.id, _anchor="objections"))
@@ -108,16 +102,8 @@ def lodge_objection(call_id: int):
 def vote(call_id: int):
     call, notice = _published_notice(call_id)
     application_id = int_arg("application_id", request.form)
-    try:
-        if application_id is None:
-            raise DomainError(N_("请选择要投票的项目。"))
-        notice_service.cast_vote(acting_user(), notice, application_id)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_error(exc)
-    else:
-        flash(_("投票成功，感谢您的参与。"), "success")
-    return redirect(url_for("public.results", call_id=call.id, _anchor="vote"))
+    return perform(lambda: notice_service.cast_vote(acting_user(), notice, application_id),
+                   done=_("投票成功，感谢您的参与。"), then=url_for("public.results", call_id=call.id, _anchor="vote"))
 
 
 @bp.route("/calls/<int:call_id>/results/votes.json")

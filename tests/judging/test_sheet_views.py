@@ -309,10 +309,16 @@ def test_home_binds_invitations_sent_before_the_account_existed(world, client, l
     from portal.judging import judges
     from portal.judging.models import CallJudge
 
+    from portal.accounts.services import register_user
+
+    from ..factories import PASSWORD
+
     if not hasattr(judges, "bind_pending_judges"):
         pytest.skip("judges.bind_pending_judges is not there yet")
-    newcomer = make_user(email="late.judge@example.cn", name="后来的评委", is_judge=True)
-    db.session.add(CallJudge(call=world["call"], email=newcomer.email))
+    db.session.add(CallJudge(call=world["call"], email="late.judge@example.cn"))
+    db.session.commit()
+    newcomer = register_user("后来的评委", "late.judge@example.cn", PASSWORD)  # binds the invitation (accounts' signal)
+    newcomer.is_judge = True  # as accepting the emailed judge invitation does
     login_as(newcomer)
     assert world["call"].title in text(client.get("/judging/review"))
 
