@@ -16,7 +16,6 @@ from portal.extensions import db
 from portal.links import absolute_url, is_portal_link, safe_target
 from portal.types import utcnow
 
-from .conftest import login
 from .factories import (
     make_application,
     make_assignment,
