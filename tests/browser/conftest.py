@@ -81,6 +81,7 @@ def live_app(tmp_path):
 @pytest.fixture
 def live_server(live_app):
     with LiveServer(live_app) as server:
+        live_app.config["PORTAL_URL"] = server.url  # links in mail and notifications lead to this server
         yield server
 
 
