@@ -7,12 +7,13 @@ No response may be ≥ 500, and a request that was refused (4xx, the form shown 
 error) stores nothing: the row counts of every table (audit events included) are the same before
 and after it. A GET never stores anything, whatever it was sent.
 
-To stay within a few minutes: one app and one world per role and backend; a path parameter's
-hostile values are tried as every role (the router answers them, cheaply); the query and form
-values are tried in full as the roles the route lets in, and once as each role it turns away (the
-access check answers before any parameter is read). A POST route's fields are read off the forms
-its GET pages show that role (with their current values); a route no page shows gets the fields
-its forms have anywhere in the portal, or a generic set.
+To stay within a few minutes: one app and one world per role and backend; the path, query and
+form values are tried in full as the roles the route lets in, and one of each as the roles it turns
+away (the router or the access check answers before any parameter is read). A POST route's fields
+are read off the forms that role's GET pages show (with their current values), and each real field
+is also made hostile in turn; a route no page shows gets every field name seen on the role's pages
+and a generic set. The POST routes that end something (delete, withdraw, lock …) come last, so the
+others still find the world as it was built.
 """
 from __future__ import annotations
 
@@ -85,10 +86,8 @@ class FormParser(HTMLParser):
             self._select = name
             self._form["fields"].setdefault(name, [])
         elif tag == "option" and self._select:
-            values = self._form["fields"][self._select]
-            if "selected" in attrs or not values:
-                value = attrs.get("value") or ""
-                self._form["fields"][self._select] = [value] if "selected" in attrs or not values else values
+            if "selected" in attrs or not self._form["fields"][self._select]:  # the selected one, else the first
+                self._form["fields"][self._select] = [attrs.get("value") or ""]
         elif tag == "textarea" and name:
             self._textarea = name
             self._form["fields"].setdefault(name, []).append("")
