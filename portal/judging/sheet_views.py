@@ -50,18 +50,15 @@ SHOWN_ROUND_STATES = (RoundStatus.OPEN, RoundStatus.LOCKED)
 
 # --- helpers -----------------------------------------------------------------------------------
 
-def _strip_nul(value):
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 def sheet_form_class(criteria):
-    """A FlaskForm (CSRF on) with one text field per criterion, named like save_sheet's error keys."""
+    """A FlaskForm (CSRF on) with one text field per criterion, named like save_sheet's error keys.
+    (A NUL never gets here: the app's input guard refuses it for every request.)"""
 
     class SheetForm(FlaskForm):
-        comment = TextAreaField(_l("评语"), filters=[_strip_nul])
+        comment = TextAreaField(_l("评语"))
 
     for criterion in criteria:
-        setattr(SheetForm, field_name(criterion), StringField(criterion.name, filters=[_strip_nul]))
+        setattr(SheetForm, field_name(criterion), StringField(criterion.name))
     return SheetForm
 
 
