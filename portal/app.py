@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .applications import models as _applications_models  # noqa: F401 - the metadata
     from .calls import models as _calls_models  # noqa: F401 - (migrations, create_all)
     from .judging import models as _judging_models  # noqa: F401
+    from .matching import models as _matching_models  # noqa: F401
     from .accounts.models import User
 
     @login_manager.user_loader
@@ -117,9 +118,10 @@ def _register_blueprints(app: Flask) -> None:
     from .audit_views import bp as audit_bp
     from .calls.views import bp as calls_bp
     from .judging.views import bp as judging_bp
+    from .matching.views import bp as matching_bp
     from .public.views import bp as public_bp
 
-    for bp in (public_bp, accounts_bp, calls_bp, applications_bp, judging_bp, audit_bp):
+    for bp in (public_bp, accounts_bp, calls_bp, applications_bp, judging_bp, matching_bp, audit_bp):
         app.register_blueprint(bp)
 
 

@@ -68,3 +68,11 @@ def format_wan(amount: Decimal | None) -> str:
         return "—"
     wan = (Decimal(amount) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{wan:,.2f} 万元"
+
+
+def format_yuan(amount: Decimal | None) -> str:
+    """¥3,000 for whole yuan, ¥3,000.50 otherwise: how people say an amount in a sentence."""
+    if amount is None:
+        return "—"
+    amount = quantize(amount)
+    return "¥{:,.0f}".format(amount) if amount == amount.to_integral_value() else format_money(amount)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # "judge" is assigned to the judging world's application; "other_judge" judges the same call but not it.
-ROLES = ("anonymous", "ngo", "other_ngo", "company", "judge", "other_judge", "committee")
+# "company" and "other_company" are two sponsors; "department" posts needs (领办).
+ROLES = ("anonymous", "ngo", "other_ngo", "company", "other_company", "department", "judge", "other_judge", "committee")
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 

@@ -30,7 +30,7 @@ def make_user(email: str | None = None, name: str = "测试用户", is_judge: bo
 def make_org(kind: OrgKind = OrgKind.NGO, name: str | None = None, verified: bool = True, **kw) -> Organization:
     n = next(_seq)
     defaults = dict(
-        legal_form={"ngo": "社会组织", "company": "企业", "committee": "机关"}[kind.value],
+        legal_form={"ngo": "社会组织", "company": "企业", "committee": "机关", "department": "街道"}[kind.value],
         province="浙江省",
         city="嘉兴市",
         district="平湖市",

@@ -19,6 +19,8 @@ from .conftest import login, make_test_app
 from .factories import make_application, make_call, make_member, make_user
 from .judging.access_rules import JUDGING_ACCESS
 from .judging.world import add_judging_world
+from .matching.access_rules import MATCHING_ACCESS
+from .matching.world import add_matching_world
 
 
 # endpoint → Rule. World keys: call, draft_call, draft_app, submitted_app, attachment, ngo_org, …
@@ -62,6 +64,7 @@ ACCESS: dict[str, Rule] = {
     "public.call_detail": Rule(EVERYONE, params={"call_id": "call"}),
     "public.call_guidelines": Rule(EVERYONE, params={"call_id": "call"}),
     **JUDGING_ACCESS,
+    **MATCHING_ACCESS,
     "applications.mine": Rule({"ngo", "other_ngo"}),
     "applications.screening_queue": Rule({"committee"}),
     "audit.log": Rule({"committee"}),
@@ -123,7 +126,7 @@ def build_world() -> dict:
         "attachment": attachment,
         "submitted_attachment": submitted_attachment,
     }
-    return add_judging_world(world)
+    return add_matching_world(add_judging_world(world))
 
 
 def url_values(rule: Rule, world: dict, arguments: set[str]) -> dict:

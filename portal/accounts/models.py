@@ -19,15 +19,24 @@ class OrgKind(enum.Enum):
     NGO = "ngo"
     COMPANY = "company"
     COMMITTEE = "committee"
+    DEPARTMENT = "department"  # posts needs (领办) for NGOs to take on
 
     @property
     def label(self) -> str:
-        return {"ngo": N_("公益组织"), "company": N_("爱心企业"), "committee": N_("主办方")}[self.value]
+        return {
+            "ngo": N_("公益组织"),
+            "company": N_("爱心企业"),
+            "committee": N_("主办方"),
+            "department": N_("需求方"),
+        }[self.value]
 
 
 # Whoever runs a public-benefit project may apply; the legal form is recorded, not restricted.
 NGO_FORMS = [N_("社会组织"), N_("志愿服务队"), N_("事业单位"), N_("村(社区)"), N_("机关"), N_("群团组织"), N_("其他")]
-COMPANY_FORMS = [N_("企业"), N_("基金会"), N_("行业协会/商会"), N_("其他")]
+# A sponsor's kind; a 个人爱心人士 pledges through an organization of one.
+COMPANY_FORMS = [N_("企业"), N_("基金会"), N_("社会团体"), N_("个人爱心人士")]
+INDIVIDUAL_SPONSOR_FORM = "个人爱心人士"
+DEPARTMENT_FORMS = [N_("政府部门"), N_("街道"), N_("社区"), N_("村")]
 
 
 class OrgStatus(StateEnum):
@@ -110,6 +119,9 @@ class Organization(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(300))
     founded_on: Mapped[date | None] = mapped_column(sa.Date)
     introduction: Mapped[str | None] = mapped_column(sa.Text)
+    # A sponsor's name on the venue board and public pages; anonymous ones show as 爱心企业 / 爱心人士.
+    board_name: Mapped[str | None] = mapped_column(sa.String(100))
+    board_anonymous: Mapped[bool] = mapped_column(default=False)
     status: Mapped[OrgStatus] = mapped_column(
         sa.Enum(OrgStatus, native_enum=False, length=20), default=OrgStatus.PENDING, index=True
     )
@@ -127,6 +139,13 @@ class Organization(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == OrgStatus.VERIFIED
+
+    @property
+    def public_name(self) -> str:
+        """How a sponsor is named where the public and other sponsors read it."""
+        if self.board_anonymous:
+            return N_("爱心人士") if self.legal_form == INDIVIDUAL_SPONSOR_FORM else N_("爱心企业")
+        return self.board_name or self.name
 
     @property
     def kind_label(self) -> str:

@@ -13,7 +13,7 @@ from ..links import absolute_url
 from ..types import utcnow
 from .models import COMPANY_FORMS, NGO_FORMS, MemberRole, Membership, OrgKind, Organization, OrgStatus, User
 from .notifications import notify_organization
-from .permissions import can_manage_org, can_verify_org
+from .permissions import can_manage_org, can_verify_org, org_ids as org_ids_of_kind
 from .uscc import check_uscc, normalize_uscc
 
 FIELDS = (
@@ -157,3 +157,26 @@ def pending_count() -> int:
             Organization.status == OrgStatus.PENDING, Organization.kind != OrgKind.COMMITTEE
         )
     ) or 0
+
+
+def record_sponsor(actor: User, name: str, legal_form: str = "企业") -> Organization:
+    """A committee member records a sponsor that has no account (a pledge by a show of hands, an award
+    funded by a foundation): a verified sponsor with no members, named as the committee typed it."""
+    if actor is None or not org_ids_of_kind(actor, OrgKind.COMMITTEE):
+        raise PermissionDenied(N_("只有主办方可以登记爱心企业。"))
+    name = (name or "").replace("\x00", "").strip()
+    if not name:
+        raise DomainError(N_("请填写爱心企业名称。"), field="sponsor_name")
+    if len(name) > 200:
+        raise DomainError(N_("名称过长。"), field="sponsor_name")
+    if legal_form not in COMPANY_FORMS:
+        raise DomainError(N_("请选择组织形式。"), field="legal_form")
+    existing = db.session.scalar(sa.select(Organization).where(Organization.kind == OrgKind.COMPANY, Organization.name == name))
+    if existing is not None:
+        return existing
+    org = Organization(kind=OrgKind.COMPANY, name=name, legal_form=legal_form, status=OrgStatus.VERIFIED,
+                       verified_at=utcnow(), verified_by_id=actor.id)
+    db.session.add(org)
+    record(actor, "organization.recorded", org, f"登记爱心企业“{name}”（无账号）", {"legal_form": legal_form})
+    db.session.flush()
+    return org

@@ -10,15 +10,8 @@ from ..accounts.permissions import acting_user, require
 from ..calls.models import Call
 from .models import Conflict, Round, RoundEntry
 from ..extensions import db
+from ..locks import lock_row  # noqa: F401 - judging services lock through it
 from .permissions import can_manage_judging
-
-
-def lock_row(obj, *fields: str) -> None:
-    """Serialize concurrent changes of one row — SELECT … FOR UPDATE on PostgreSQL (SQLite serializes
-    writers anyway) — and re-read `fields` of it (all of them when none are named)."""
-    model = type(obj)
-    db.session.execute(sa.select(model.id).where(model.id == obj.id).with_for_update())
-    db.session.refresh(obj, list(fields) or None)
 
 
 def conflicted_org_ids(judge_ids: list[int]) -> dict[int, set[int]]:

@@ -1,0 +1,154 @@
+"""The figures of shown projects, each a sum of rows, in a fixed number of queries however many
+projects there are: goal, awarded 创投资金, cash pledged, in kind, match, the gap.
+
+    gap = goal − awarded − live cash pledges − accepted in-kind value − match allocated
+
+A live pledge is pending or confirmed (withdrawn, lapsed and replaced ones count for nothing).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..judging.models import Award, AwardTier
+from .models import (
+    LIVE_PLEDGE_STATUSES,
+    MatchAllocation,
+    MatchingSession,
+    Pledge,
+    PledgeKind,
+    PledgeStatus,
+    Receipt,
+    SessionProject,
+)
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ProjectFigures:
+    project_id: int
+    goal: Decimal = ZERO
+    awarded: Decimal = ZERO
+    cash_pending: Decimal = ZERO
+    cash_confirmed: Decimal = ZERO
+    in_kind_accepted: Decimal = ZERO  # live in-kind value the committee accepted: counts toward the gap
+    in_kind_total: Decimal = ZERO  # all live in-kind value, shown apart from cash
+    match: Decimal = ZERO
+    received: Decimal = ZERO
+    sponsor_ids: set[int] = field(default_factory=set)  # sponsors with a live pledge
+    confirmed_sponsor_ids: set[int] = field(default_factory=set)
+
+    @property
+    def cash_pledged(self) -> Decimal:
+        return self.cash_pending + self.cash_confirmed
+
+    @property
+    def raised(self) -> Decimal:
+        """What counts against the goal besides the award: cash, accepted in-kind value, match."""
+        return self.cash_pledged + self.in_kind_accepted + self.match
+
+    @property
+    def gap(self) -> Decimal:
+        return max(ZERO, self.goal - self.awarded - self.raised)
+
+    @property
+    def is_full(self) -> bool:
+        return self.goal > 0 and self.gap == 0
+
+    def share(self, amount: Decimal) -> float:
+        """Part of the goal, 0–100, for a progress bar (display only)."""
+        if self.goal <= 0:
+            return 0.0
+        return float(min(Decimal(100), amount * 100 / self.goal))
+
+
+def awarded_amounts(application_ids) -> dict[int, Decimal]:
+    """创投资金 awarded to each application: the sum of its awards' tier amounts."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Award.application_id, sa.func.sum(AwardTier.amount))
+        .join(AwardTier, AwardTier.id == Award.tier_id)
+        .where(Award.application_id.in_(ids))
+        .group_by(Award.application_id)
+    )
+    return {app_id: Decimal(total or 0) for app_id, total in rows}
+
+
+def project_figures(projects: list[SessionProject]) -> dict[int, ProjectFigures]:
+    """Figures of each project, in four queries whatever their number."""
+    figures = {p.id: ProjectFigures(project_id=p.id, goal=p.goal) for p in projects}
+    if not figures:
+        return figures
+    ids = list(figures)
+    awarded = awarded_amounts(p.application_id for p in projects)
+    for project in projects:
+        figures[project.id].awarded = awarded.get(project.application_id, ZERO)
+    accepted = Pledge.value_accepted_at.is_not(None)
+    pledge_rows = db.session.execute(
+        sa.select(Pledge.project_id, Pledge.sponsor_id, Pledge.kind, Pledge.status, accepted, sa.func.sum(Pledge.amount))
+        .where(Pledge.project_id.in_(ids), Pledge.status.in_(LIVE_PLEDGE_STATUSES))
+        .group_by(Pledge.project_id, Pledge.sponsor_id, Pledge.kind, Pledge.status, accepted)
+    )
+    for project_id, sponsor_id, kind, status, is_accepted, total in pledge_rows:
+        figure, total = figures[project_id], Decimal(total or 0)
+        figure.sponsor_ids.add(sponsor_id)
+        if status == PledgeStatus.CONFIRMED:
+            figure.confirmed_sponsor_ids.add(sponsor_id)
+        if kind == PledgeKind.CASH:
+            if status == PledgeStatus.CONFIRMED:
+                figure.cash_confirmed += total
+            else:
+                figure.cash_pending += total
+        else:
+            figure.in_kind_total += total
+            if is_accepted:
+                figure.in_kind_accepted += total
+    for project_id, total in db.session.execute(
+        sa.select(MatchAllocation.project_id, sa.func.sum(MatchAllocation.amount))
+        .where(MatchAllocation.project_id.in_(ids))
+        .group_by(MatchAllocation.project_id)
+    ):
+        figures[project_id].match = Decimal(total or 0)
+    for project_id, total in db.session.execute(
+        sa.select(Pledge.project_id, sa.func.sum(Receipt.amount))
+        .join(Pledge, Pledge.id == Receipt.pledge_id)
+        .where(Pledge.project_id.in_(ids))
+        .group_by(Pledge.project_id)
+    ):
+        figures[project_id].received = Decimal(total or 0)
+    return figures
+
+
+def figures_of(project: SessionProject) -> ProjectFigures:
+    return project_figures([project])[project.id]
+
+
+def match_used(session: MatchingSession) -> Decimal:
+    """Match funding allocated so far in the session."""
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(MatchAllocation.amount), 0)).where(MatchAllocation.session_id == session.id)
+    )
+    return Decimal(total)
+
+
+def match_left(session: MatchingSession) -> Decimal:
+    return max(ZERO, session.match_pool - match_used(session))
+
+
+def received_by_pledge(pledge_ids) -> dict[int, Decimal]:
+    ids = list(pledge_ids)
+    if not ids:
+        return {}
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for pledge_id, total in db.session.execute(
+        sa.select(Receipt.pledge_id, sa.func.sum(Receipt.amount)).where(Receipt.pledge_id.in_(ids)).group_by(Receipt.pledge_id)
+    ):
+        totals[pledge_id] = Decimal(total or 0)
+    return totals

@@ -1,0 +1,56 @@
+"""Who may do what in matching: the session's committee runs it; verified sponsors browse its
+catalogue and pledge for their own organization; an NGO sees the pledges to its own projects; a
+department sees the offers to its own needs. Built on the membership primitives in accounts."""
+from __future__ import annotations
+
+from ..accounts.models import Organization, OrgKind, User
+from ..accounts.permissions import is_member, organizations
+from .models import MatchingSession, Pledge, SessionProject, SessionStatus
+
+
+def can_manage_session(user: User | None, session: MatchingSession) -> bool:
+    """Create, set up, confirm pledges, settle: members of the committee that runs the session."""
+    return is_member(user, session.committee_id)
+
+
+def sponsor_organizations(user: User | None) -> list[Organization]:
+    """The verified sponsors the user may pledge for."""
+    return [org for org in organizations(user, OrgKind.COMPANY) if org.is_verified]
+
+
+def is_verified_sponsor(user: User | None) -> bool:
+    return bool(sponsor_organizations(user))
+
+
+def can_pledge_for(user: User | None, sponsor: Organization) -> bool:
+    return sponsor.kind == OrgKind.COMPANY and sponsor.is_verified and is_member(user, sponsor)
+
+
+def can_browse_catalogue(user: User | None, session: MatchingSession) -> bool:
+    """Verified sponsors once the session is open (also after it closed); its committee always."""
+    if can_manage_session(user, session):
+        return True
+    return session.status != SessionStatus.DRAFT and is_verified_sponsor(user)
+
+
+def can_view_project(user: User | None, project: SessionProject) -> bool:
+    """The sponsor's profile of a shown project: the catalogue's readers, and the NGO itself."""
+    return can_browse_catalogue(user, project.session) or is_member(user, project.application.organization_id)
+
+
+def is_project_owner(user: User | None, project: SessionProject) -> bool:
+    return is_member(user, project.application.organization_id)
+
+
+def can_view_pledge(user: User | None, pledge: Pledge) -> bool:
+    """The sponsor's members, the NGO whose project it backs, the committee."""
+    if is_member(user, pledge.sponsor_id) or is_member(user, pledge.application.organization_id):
+        return True
+    return is_member(user, pledge.application.call.committee_id)
+
+
+def can_change_pledge(user: User | None, pledge: Pledge) -> bool:
+    """The sponsor's own pledge; one recorded on a sponsor's behalf is the committee's to change."""
+    if pledge.on_behalf:
+        return pledge.session is not None and can_manage_session(user, pledge.session)
+    return is_member(user, pledge.sponsor_id)

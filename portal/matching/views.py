@@ -1,0 +1,17 @@
+"""The matching blueprint. Its routes live in one module per part, each registering on `bp`:
+
+- session_views: the committee's sessions — set-up, projects, running order, pledges, confirmations,
+  receipts, award funders, naming
+- sponsor_views: the catalogue, a project's profile, pledging and claiming, bookmarks, statements
+- ngo_views: an NGO's shown projects and the pledges to them
+- board_views: the venue board (大屏) and its JSON state; the public page of a settled session
+- report_views: the session report (page, PDF, Excel)
+- need_views: needs posted by departments and the NGOs' offers (领办)
+"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("matching", __name__, url_prefix="/matching")
+
+from . import ngo_views  # noqa: E402,F401 - route modules register on bp
