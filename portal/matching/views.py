@@ -2,10 +2,10 @@
 
 - session_views: the committee's sessions — set-up, projects, running order, pledges, confirmations,
   receipts, award funders, naming
-- sponsor_views: the catalogue, a project's profile, pledging and claiming, bookmarks, statements
+- sponsor_views: the catalogue, a project's profile, pledging and claiming, bookmarks
 - ngo_views: an NGO's shown projects and the pledges to them
 - board_views: the venue board (大屏) and its JSON state; the public page of a settled session
-- report_views: the session report (page, PDF, Excel)
+- report_views: the session report (page, PDF, Excel) and a sponsor's statement (page, Excel)
 - need_views: needs posted by departments and the NGOs' offers (领办)
 """
 from __future__ import annotations
@@ -14,4 +14,4 @@ from flask import Blueprint
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
-from . import ngo_views  # noqa: E402,F401 - route modules register on bp
+from . import ngo_views, report_views  # noqa: E402,F401 - route modules register on bp
