@@ -7,9 +7,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from .models import COMPANY_FORMS, NGO_FORMS
+from .models import LEGAL_FORMS
 
 REQUIRED = _l("请填写此项。")
 EMAIL = Email(_l("请输入有效的电子邮箱。"))
@@ -58,14 +59,26 @@ class ResetPasswordForm(FlaskForm):
     password2 = PasswordField(_l("确认新密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))])
 
 
+ORG_KINDS = [("ngo", _l("公益组织")), ("company", _l("爱心企业/资助方")), ("department", _l("需求方（政府部门/街道/社区/村）"))]
+SPONSOR_FIELDS = ("board_name", "board_anonymous")
+
+
+def legal_form_choices(kind: str | None = None) -> list[SelectChoice]:
+    """The legal forms of one kind, or of every kind (each option says its kind, for org_form.js)."""
+    kinds = [kind] if kind else list(LEGAL_FORMS)
+    return [SelectChoice(f, _l(f), render_kw={"data-kind": k}) for k in kinds for f in LEGAL_FORMS[k]]
+
+
 class OrganizationForm(FlaskForm):
-    kind = SelectField(_l("组织类型"), choices=[("ngo", _l("公益组织")), ("company", _l("爱心企业/资助方"))],
-                       validators=[DataRequired(REQUIRED)])
-    name = StringField(_l("组织名称"), validators=[DataRequired(REQUIRED), Length(max=200, message=_l("名称过长。"))])
-    legal_form = SelectField(_l("组织形式"), choices=[(f, _l(f)) for f in dict.fromkeys(NGO_FORMS + COMPANY_FORMS)],
-                             validators=[DataRequired(REQUIRED)])
+    """Registering (kind chosen) or editing (kind fixed: the view removes the field and sets fixed_kind)
+    an organization. The sponsor's board fields are for sponsors only (the view removes them otherwise)."""
+
+    kind = SelectField(_l("组织类型"), choices=ORG_KINDS, validators=[DataRequired(REQUIRED)])
+    name = StringField(_l("组织名称"), validators=[DataRequired(REQUIRED), Length(max=200, message=_l("名称过长。"))],
+                       description=_l("个人爱心人士请填写本人姓名。"))
+    legal_form = SelectField(_l("组织形式"), choices=legal_form_choices(), validators=[DataRequired(REQUIRED)])
     uscc = StringField(_l("统一社会信用代码"), validators=[Optional(), Length(max=30, message=_l("代码过长。"))],
-                       description=_l("18 位；没有代码的基层团队可留空并填写业务主管/挂靠单位。"))
+                       description=_l("18 位；没有代码的基层团队可留空并填写业务主管/挂靠单位；需求方和个人爱心人士可留空。"))
     confirm_uscc = BooleanField(_l("我确认该代码与证书一致"))
     supervising_org = StringField(_l("业务主管/挂靠单位"), validators=[Optional(), Length(max=200, message=_l("过长。"))])
     province = StringField(_l("省"), validators=[DataRequired(REQUIRED), Length(max=40, message=_l("过长。"))])
@@ -76,20 +89,36 @@ class OrganizationForm(FlaskForm):
     address = StringField(_l("地址"), validators=[Optional(), Length(max=300, message=_l("过长。"))])
     founded_on = DateField(_l("成立日期"), validators=[Optional()], format="%Y-%m-%d")
     introduction = TextAreaField(_l("组织简介"), validators=[Optional(), Length(max=5000, message=_l("简介过长。"))])
+    board_name = StringField(_l("展示名称（大屏与公开页面）"), validators=[Optional(), Length(max=100, message=_l("过长。"))],
+                             description=_l("仅爱心企业/资助方填写；留空则显示组织名称。"))
+    board_anonymous = BooleanField(_l("匿名展示（显示为“爱心企业”或“爱心人士”）"))
+
+    def chosen_kind(self) -> str:
+        return self.kind.data if "kind" in self._fields else getattr(self, "fixed_kind", "ngo")
+
+    def for_kind(self, kind: str) -> "OrganizationForm":
+        """Editing an organization of `kind`: no kind to choose, its own legal forms, the board fields
+        for a sponsor only."""
+        del self.kind
+        self.fixed_kind = kind
+        self.legal_form.choices = legal_form_choices(kind if kind in LEGAL_FORMS else None)
+        if kind != "company":
+            for name in SPONSOR_FIELDS:
+                del self[name]
+        return self
 
     def validate_legal_form(self, field):
-        kind = self.kind.data if "kind" in self._fields else getattr(self, "fixed_kind", "ngo")
-        forms = NGO_FORMS if kind == "ngo" else COMPANY_FORMS
-        if field.data not in forms:
+        kind = self.chosen_kind()
+        if kind in LEGAL_FORMS and field.data not in LEGAL_FORMS[kind]:
             raise ValidationError(_l("所选组织形式与组织类型不符。"))
 
     def validate_founded_on(self, field):
         not_future(self, field)
 
     def org_data(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "name", "legal_form", "uscc", "supervising_org", "province", "city", "district",
-            "contact_name", "contact_phone", "address", "founded_on", "introduction")}
+        names = ("name", "legal_form", "uscc", "supervising_org", "province", "city", "district",
+                 "contact_name", "contact_phone", "address", "founded_on", "introduction") + SPONSOR_FIELDS
+        return {name: self[name].data for name in names if name in self._fields}
 
 
 class InviteForm(FlaskForm):

@@ -37,6 +37,8 @@ NGO_FORMS = [N_("社会组织"), N_("志愿服务队"), N_("事业单位"), N_("
 COMPANY_FORMS = [N_("企业"), N_("基金会"), N_("社会团体"), N_("个人爱心人士")]
 INDIVIDUAL_SPONSOR_FORM = "个人爱心人士"
 DEPARTMENT_FORMS = [N_("政府部门"), N_("街道"), N_("社区"), N_("村")]
+# The legal forms an organization of each kind may give (a committee gives any or none).
+LEGAL_FORMS = {"ngo": NGO_FORMS, "company": COMPANY_FORMS, "department": DEPARTMENT_FORMS}
 
 
 class OrgStatus(StateEnum):

@@ -11,15 +11,27 @@ from ..extensions import db
 from ..i18n import N_
 from ..links import absolute_url
 from ..types import utcnow
-from .models import COMPANY_FORMS, NGO_FORMS, MemberRole, Membership, OrgKind, Organization, OrgStatus, User
+from .models import (
+    COMPANY_FORMS,
+    INDIVIDUAL_SPONSOR_FORM,
+    LEGAL_FORMS,
+    MemberRole,
+    Membership,
+    Organization,
+    OrgKind,
+    OrgStatus,
+    User,
+)
 from .notifications import notify_organization
-from .permissions import can_manage_org, can_verify_org, org_ids as org_ids_of_kind
+from .permissions import can_manage_org, can_verify_org
+from .permissions import org_ids as org_ids_of_kind
 from .uscc import check_uscc, normalize_uscc
 
 FIELDS = (
     "name", "legal_form", "uscc", "supervising_org", "province", "city", "district",
-    "contact_name", "contact_phone", "address", "founded_on", "introduction",
+    "contact_name", "contact_phone", "address", "founded_on", "introduction", "board_name", "board_anonymous",
 )
+REGISTRABLE_KINDS = (OrgKind.NGO, OrgKind.COMPANY, OrgKind.DEPARTMENT)
 
 
 class UsccNeedsConfirmation(DomainError):
@@ -27,15 +39,23 @@ class UsccNeedsConfirmation(DomainError):
 
 
 def _clean(kind: OrgKind, data: dict, confirm_uscc: bool, org: Organization | None = None) -> dict:
+    """The details as they are stored. The USCC is required of an NGO, or else its supervising
+    organization (a grass-roots team); a department (村/社区 often have one) and a sponsor may give
+    one; an individual donor (个人爱心人士, an organization of one) has none. Only a sponsor has a name
+    for the board and may be shown anonymously."""
     values = {k: data.get(k) for k in FIELDS if k in data}
     for key, value in list(values.items()):
         if isinstance(value, str):
-            values[key] = value.strip() or None
+            values[key] = value.replace("\x00", "").strip() or None
     if not values.get("name"):
         raise DomainError(N_("请填写组织名称。"), field="name")
-    forms = NGO_FORMS if kind == OrgKind.NGO else COMPANY_FORMS
-    if kind != OrgKind.COMMITTEE and values.get("legal_form") not in forms:
+    legal_form = values.get("legal_form", org.legal_form if org is not None else None)
+    if kind != OrgKind.COMMITTEE and legal_form not in LEGAL_FORMS.get(kind.value, ()):
         raise DomainError(N_("请选择组织形式。"), field="legal_form")
+    _clean_board(kind, values)
+    individual = kind == OrgKind.COMPANY and legal_form == INDIVIDUAL_SPONSOR_FORM
+    if individual and values.get("uscc"):
+        raise DomainError(N_("个人爱心人士没有统一社会信用代码，请留空。"), field="uscc")
     code = normalize_uscc(values.get("uscc")) or None
     values["uscc"] = code
     values["uscc_check_failed"] = False
@@ -52,7 +72,7 @@ def _clean(kind: OrgKind, data: dict, confirm_uscc: bool, org: Organization | No
             query = query.where(Organization.id != org.id)
         if db.session.scalar(query) is not None:
             raise DomainError(N_("该统一社会信用代码已被其他组织注册。"), field="uscc")
-    elif kind != OrgKind.COMMITTEE and not values.get("supervising_org"):
+    elif kind == OrgKind.NGO and not values.get("supervising_org"):
         raise DomainError(N_("请填写统一社会信用代码；没有代码的基层团队请填写业务主管或挂靠单位。"), field="uscc")
     founded = values.get("founded_on")
     if isinstance(founded, date) and founded > date.today():
@@ -60,12 +80,25 @@ def _clean(kind: OrgKind, data: dict, confirm_uscc: bool, org: Organization | No
     return values
 
 
+def _clean_board(kind: OrgKind, values: dict) -> None:
+    if kind != OrgKind.COMPANY:
+        values.pop("board_name", None)
+        values.pop("board_anonymous", None)
+        return
+    if "board_anonymous" in values:
+        values["board_anonymous"] = bool(values["board_anonymous"])
+    if len(values.get("board_name") or "") > 100:
+        raise DomainError(N_("展示名称最多 100 个字。"), field="board_name")
+
+
 def register_organization(actor: User, kind: OrgKind, data: dict, confirm_uscc: bool = False) -> Organization:
-    """A logged-in user registers an NGO or company and becomes its owner; it waits for review."""
+    """A logged-in user registers an NGO, a sponsor (a company, foundation, association, or an
+    individual donor as an organization of one) or a department (政府部门 / 街道 / 社区 / 村, which posts
+    needs) and becomes its owner; it waits for the committee's review."""
     if actor is None:
         raise PermissionDenied(N_("请先登录。"))
-    if kind not in (OrgKind.NGO, OrgKind.COMPANY):
-        raise DomainError(N_("只能登记公益组织或爱心企业。"), field="kind")
+    if kind not in REGISTRABLE_KINDS:
+        raise DomainError(N_("只能登记公益组织、爱心企业/资助方或需求方。"), field="kind")
     values = _clean(kind, data, confirm_uscc)
     org = Organization(kind=kind, status=OrgStatus.PENDING, **values)
     db.session.add(org)
@@ -92,6 +125,14 @@ def update_organization(actor: User, org: Organization, data: dict, confirm_uscc
     return org
 
 
+# What a verified organization may do now (mail text: Chinese on purpose).
+VERIFIED_NEXT = {
+    OrgKind.NGO: "您的组织已通过主办方审核，现在可以提交项目申报。",
+    OrgKind.COMPANY: "您的组织已通过主办方审核，现在可以浏览对接会的项目并认捐。",
+    OrgKind.DEPARTMENT: "您的组织已通过主办方审核，现在可以在对接会中发布服务需求。",
+}
+
+
 def verify_organization(actor: User, org: Organization) -> Organization:
     if not can_verify_org(actor, org):
         raise PermissionDenied(N_("只有主办方可以审核组织。"))
@@ -101,7 +142,7 @@ def verify_organization(actor: User, org: Organization) -> Organization:
     org.verified_at = utcnow()
     org.verified_by_id = actor.id
     record(actor, "organization.verified", org, f"认证组织“{org.name}”")
-    notify_organization(org, f"组织“{org.name}”已通过认证", "您的组织已通过主办方审核，现在可以提交项目申报。",
+    notify_organization(org, f"组织“{org.name}”已通过认证", VERIFIED_NEXT.get(org.kind, VERIFIED_NEXT[OrgKind.NGO]),
                         absolute_url("accounts.org_detail", org_id=org.id))
     db.session.commit()
     return org

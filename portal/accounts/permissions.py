@@ -22,6 +22,7 @@ RULES: dict[str, Callable[[User | None], bool]] = {
     "ngo": lambda user: user is not None and bool(org_ids(user, OrgKind.NGO)),
     "company": lambda user: user is not None and bool(org_ids(user, OrgKind.COMPANY)),
     "committee": lambda user: user is not None and bool(org_ids(user, OrgKind.COMMITTEE)),
+    "department": lambda user: user is not None and bool(org_ids(user, OrgKind.DEPARTMENT)),
     "judge": lambda user: user is not None and user.is_judge,
     "org_member": lambda user: user is not None and bool(user.memberships),
 }

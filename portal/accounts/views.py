@@ -199,9 +199,7 @@ def org_detail(org_id: int):
 def org_edit(org_id: int):
     org = db.get_or_404(Organization, org_id)
     require(can_manage_org(current_user, org))
-    form = OrganizationForm(obj=org)
-    del form.kind
-    form.fixed_kind = org.kind.value
+    form = OrganizationForm(obj=org).for_kind(org.kind.value)
     if form.validate_on_submit():
         outcome = attempt(lambda: orgs.update_organization(current_user, org, form.org_data(),
                                                            confirm_uscc=form.confirm_uscc.data), form=form)
@@ -260,7 +258,7 @@ def invitation(token: str):
 @access("committee")
 def verification_queue():
     kind = request.args.get("kind")
-    kind_enum = OrgKind(kind) if kind in ("ngo", "company") else None
+    kind_enum = OrgKind(kind) if kind in ("ngo", "company", "department") else None
     items = orgs.pending_organizations(kind_enum)
     return render_template("accounts/queue.html", items=items, kind=kind_enum)
 

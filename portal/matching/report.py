@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organization
 from ..applications.models import Application
@@ -32,7 +32,7 @@ from .models import (
     SessionProject,
     SessionStatus,
 )
-from .need_models import Need, NeedOffer, NeedStatus, OfferStatus
+from .needs import commissioned_projects
 
 UNCATEGORIZED = N_("未分类")
 
@@ -295,18 +295,11 @@ def _pledge_facts(session: MatchingSession, figures: dict[int, ProjectFigures]) 
 
 
 def _needs_taken_on(session: MatchingSession) -> NeedsTaken:
-    """Needs of the session taken on (awarded), each with its accepted offer's price. To be replaced
-    by portal.matching.needs.needs_summary once that module is on main."""
-    department, ngo = aliased(Organization), aliased(Organization)
-    rows = db.session.execute(
-        sa.select(Need.title, department.name, ngo.id, ngo.name, NeedOffer.price)
-        .join(NeedOffer, sa.and_(NeedOffer.need_id == Need.id, NeedOffer.status == OfferStatus.ACCEPTED))
-        .join(department, department.id == Need.department_id)
-        .join(ngo, ngo.id == NeedOffer.ngo_id)
-        .where(Need.session_id == session.id, Need.status == NeedStatus.AWARDED)
-        .order_by(Need.decided_at, Need.id)
-    )
-    return NeedsTaken([NeedRow(title, dept, ngo_id, name, Decimal(price)) for title, dept, ngo_id, name, price in rows])
+    """Needs of the session taken on (awarded), each with its accepted offer's price (needs.py)."""
+    return NeedsTaken([
+        NeedRow(offer.need.title, offer.need.department.name, offer.ngo_id, offer.ngo.name, offer.price)
+        for offer in commissioned_projects(session)
+    ])
 
 
 def session_report(session: MatchingSession) -> SessionReport:

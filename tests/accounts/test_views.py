@@ -182,7 +182,7 @@ def test_notifications_page(client, login_as):
 def test_dashboard_for_new_user(client, login_as):
     login_as(make_user())
     html = client.get("/me").get_data(as_text=True)
-    assert "登记组织" in html
+    assert "登记组织" in html and "您还没有加入任何公益组织、爱心企业或需求方单位" in html
 
 
 def test_dashboard_shows_a_committee_member_their_committee(client, login_as):
@@ -190,7 +190,7 @@ def test_dashboard_shows_a_committee_member_their_committee(client, login_as):
     login_as(user)
     html = client.get("/me").get_data(as_text=True)
     assert "共青团平湖市委员会" in html
-    assert "您还没有加入任何公益组织或爱心企业" not in html and "登记组织" not in html
+    assert "您还没有加入任何公益组织、爱心企业或需求方单位" not in html and "登记组织" not in html
 
 
 def test_login_rate_limit(tmp_path):

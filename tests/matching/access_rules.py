@@ -4,6 +4,7 @@ two sponsors; department posts needs)."""
 from __future__ import annotations
 
 from . import rules_sessions
+from .rules_needs import NEED_RULES
 from .rules_report import REPORT_RULES
 
-MATCHING_ACCESS = {**rules_sessions.RULES, **REPORT_RULES}
+MATCHING_ACCESS = {**rules_sessions.RULES, **REPORT_RULES, **NEED_RULES}
