@@ -39,7 +39,7 @@ QUERY_VALUES = ["/\nenv", "\x00", LONG, "%zz%E0%A4%", str(2**63), "１２"]
 FORM_VALUES = ["-1", str(2**31), str(2**63), "9" * 30 + ".999", "\n", "\x00", LONG, "%zz%E0%A4%", "2026-13-45T99:99"]
 ONE_AT_A_TIME = [LONG, str(2**63)]  # each real field in turn, the others left as the page shows them
 QUERY_NAMES = ["page", "next", "q", "status", "category", "call", "kind", "lang", "as", "errors", "region",
-               "application_id", "entry_id", "without", "action", "entity_type", "actor", "date_from", "date_to"]
+               "application_id", "entry_id", "without", "action", "entity_type", "actor", "date_from", "date_to", "org"]
 GENERIC_FIELDS = {"title", "name", "email", "reason", "amount", "body", "contact", "password", "text", "comment",
                   "application_id", "judge_id", "confirmed", "go"}
 HEAVY = re.compile(r"pdf|export|attachment|guidelines|static")  # files and documents: their query is never read

@@ -67,7 +67,8 @@ def sponsor_pledges(sponsor_ids) -> list[Pledge]:
     if not ids:
         return []
     return db.session.scalars(
-        sa.select(Pledge).where(Pledge.sponsor_id.in_(ids)).options(*_pledge_options())
+        sa.select(Pledge).where(Pledge.sponsor_id.in_(ids))
+        .options(*_pledge_options(), selectinload(Pledge.match_allocations))
         .order_by(Pledge.created_at.desc(), Pledge.id.desc())
     ).all()
 

@@ -4,5 +4,6 @@ two sponsors; department posts needs)."""
 from __future__ import annotations
 
 from . import rules_sessions
+from .rules_report import REPORT_RULES
 
-MATCHING_ACCESS = {**rules_sessions.RULES}
+MATCHING_ACCESS = {**rules_sessions.RULES, **REPORT_RULES}
