@@ -7,8 +7,12 @@ import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from portal.accounts.models import MemberRole, OrgKind, Organization, OrgStatus, User
-from portal.applications.models import Application, ApplicationStatus, ApplicationVersion
+from portal.accounts.models import MemberRole, Organization, OrgKind, OrgStatus, User
+from portal.applications.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationVersion,
+)
 from portal.audit import AuditEvent
 from portal.calls.models import Call, CallStatus
 from portal.demo import DEMO_ACCOUNTS, load_demo
@@ -146,8 +150,16 @@ def test_load_twice(app):
 
 def test_judging_states_the_pages_can_show(demo):
     """The judge has unfinished sheets in an open blind round; results rank; a notice takes objections and votes."""
-    from portal.judging.models import RoundStatus
-    from portal.judging.models import Award, Objection, ObjectionStatus, PublicNotice, ScoreSheet, SheetStatus, Vote
+    from portal.judging.models import (
+        Award,
+        Objection,
+        ObjectionStatus,
+        PublicNotice,
+        RoundStatus,
+        ScoreSheet,
+        SheetStatus,
+        Vote,
+    )
     from portal.judging.results import round_results
 
     calls = {call.code: call for call in _all(Call)}

@@ -197,15 +197,17 @@ def test_the_pages_show_the_demo(demo, client):
     for url, text in ((f"/matching/sessions/{catalogue.id}/catalogue", catalogue.title),
                       (f"/matching/projects/{catalogue.projects[0].id}", catalogue.projects[0].application.title),
                       (f"/matching/projects/{named.id}", "平湖农商银行·红色嘉园"),
-                      ("/matching/my-pledges", "红色嘉园")):
+                      ("/matching/my-pledges", "红色嘉园"), ("/matching/statement", "红色嘉园")):
         response = client.get(url)
         assert response.status_code == 200 and text in response.get_data(as_text=True), url
     client.post("/logout")
     client.post("/login", data={"email": USERS["committee"]["email"], "password": PASSWORD})
     for session in (settled, catalogue):
-        for url in (f"/matching/sessions/{session.id}", f"/matching/sessions/{session.id}/pledges"):
+        for url in (f"/matching/sessions/{session.id}", f"/matching/sessions/{session.id}/pledges",
+                    f"/matching/sessions/{session.id}/report"):
             response = client.get(url)
             assert response.status_code == 200 and session.title in response.get_data(as_text=True), url
+        assert client.get(f"/matching/sessions/{session.id}/report.xlsx").status_code == 200
 
 
 def test_loading_twice_keeps_the_same_matching_rows(app):

@@ -41,11 +41,11 @@ USERS = {
 # (role label, email, password, what to try with it) — the README lists these.
 DEMO_ACCOUNTS = [
     ("主办方 committee", USERS["committee"]["email"], PASSWORD,
-     "共青团平湖市委员会负责人：管理征集、资格审查、组织审核"),
+     "共青团平湖市委员会负责人：管理征集、资格审查、组织审核、评审、对接会与常年认领"),
     ("主办方成员 committee member", USERS["committee2"]["email"], PASSWORD,
      "共青团平湖市委员会成员：资格审查"),
     ("公益组织负责人 NGO owner", USERS["ngo"]["email"], PASSWORD,
-     "平湖市仁芯社会工作服务中心（已认证）：申报书处于已提交、退回修改、已撤回、审查通过等状态"),
+     "平湖市仁芯社会工作服务中心（已认证）：申报书处于已提交、退回修改、已撤回、审查通过等状态；对接与认捐"),
     ("公益组织成员 NGO member", USERS["ngo2"]["email"], PASSWORD,
      "平湖市爱驿站公益服务中心成员：一份已提交、一份草稿"),
     ("待审核组织 unverified NGO", USERS["pending"]["email"], PASSWORD,
