@@ -7,8 +7,12 @@ import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from portal.accounts.models import MemberRole, OrgKind, Organization, OrgStatus, User
-from portal.applications.models import Application, ApplicationStatus, ApplicationVersion
+from portal.accounts.models import MemberRole, Organization, OrgKind, OrgStatus, User
+from portal.applications.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationVersion,
+)
 from portal.audit import AuditEvent
 from portal.calls.models import Call, CallStatus
 from portal.demo import DEMO_ACCOUNTS, load_demo
@@ -37,7 +41,10 @@ def test_counts_and_states(demo):
     assert statuses.count(OrgStatus.REJECTED) == 1
     assert all(org.rejection_reason for org in ngos if org.status == OrgStatus.REJECTED)
     assert len(_all(Organization, Organization.kind == OrgKind.COMMITTEE)) == 1
-    assert len(_all(Organization, Organization.kind == OrgKind.COMPANY)) == 1
+    sponsors = _all(Organization, Organization.kind == OrgKind.COMPANY)
+    assert {org.legal_form for org in sponsors} == {"企业", "基金会", "社会团体", "个人爱心人士"}
+    assert all(org.is_verified for org in sponsors)
+    assert {org.legal_form for org in _all(Organization, Organization.kind == OrgKind.DEPARTMENT)} == {"街道", "社区"}
     assert _all(User, User.is_judge.is_(True))
 
     calls = {call.code: call for call in _all(Call)}
@@ -49,7 +56,7 @@ def test_counts_and_states(demo):
     assert calls["PH2026"].funding_min == Decimal("10000.00") and calls["PH2026"].funding_max == Decimal("50000.00")
 
     applications = _all(Application)
-    assert len(applications) == 33
+    assert len(applications) == 40
     assert {a.status for a in applications} == set(ApplicationStatus)
     assert {a.call.code for a in applications} == set(calls)
     assert "committee@demo.yichuang.cn" in demo
@@ -62,7 +69,7 @@ def test_uscc_codes(demo):
     for org in ngos:
         if org.uscc and not org.uscc_check_failed:
             assert uscc.is_valid(org.uscc), org.name
-    grass_roots = [org for org in ngos if org.uscc is None]
+    grass_roots = [org for org in ngos if org.uscc is None and org.kind == OrgKind.NGO]
     assert grass_roots and all(org.supervising_org for org in grass_roots)
 
 
@@ -122,6 +129,9 @@ def test_demo_accounts_log_in(demo, client):
     assert (OrgKind.NGO, MemberRole.OWNER) in kinds["ngo"]
     assert (OrgKind.NGO, MemberRole.MEMBER) in kinds["ngo2"]
     assert (OrgKind.COMPANY, MemberRole.OWNER) in kinds["sponsor"]
+    assert (OrgKind.COMPANY, MemberRole.OWNER) in kinds["sponsor2"]
+    assert (OrgKind.DEPARTMENT, MemberRole.OWNER) in kinds["department"]
+    assert all(m.organization.is_verified for key in ("sponsor", "sponsor2", "department") for m in roles[key].memberships)
     assert not roles["pending"].memberships[0].organization.is_verified
     ngo_org = roles["ngo"].memberships[0].organization
     assert ngo_org.is_verified
@@ -133,15 +143,23 @@ def test_load_twice(app):
     load_demo(reset=True)
     load_demo(reset=True)
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 33
-    assert db.session.scalar(sa.select(sa.func.count(ApplicationVersion.id))) == 30
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 40
+    assert db.session.scalar(sa.select(sa.func.count(ApplicationVersion.id))) == 37
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == len({u.email for u in _all(User)})
 
 
 def test_judging_states_the_pages_can_show(demo):
     """The judge has unfinished sheets in an open blind round; results rank; a notice takes objections and votes."""
-    from portal.judging.models import RoundStatus
-    from portal.judging.models import Award, Objection, ObjectionStatus, PublicNotice, ScoreSheet, SheetStatus, Vote
+    from portal.judging.models import (
+        Award,
+        Objection,
+        ObjectionStatus,
+        PublicNotice,
+        RoundStatus,
+        ScoreSheet,
+        SheetStatus,
+        Vote,
+    )
     from portal.judging.results import round_results
 
     calls = {call.code: call for call in _all(Call)}

@@ -41,6 +41,7 @@ from .data import (
 )
 from ..extensions import db
 from ..types import SHANGHAI, quantize, utcnow
+from .matching import build_matching, matching_summary
 
 __all__ = ["DEMO_ACCOUNTS", "load_demo", "reset_database", "valid_uscc"]
 
@@ -109,7 +110,7 @@ class _Builder:
     # --- people and organizations ------------------------------------------------------------------
     def build_people(self) -> None:
         for key, fields in USERS.items():
-            user = User(password_hash=self.password_hash, created_at=self.now - timedelta(days=400), **fields)
+            user = User(password_hash=self.password_hash, created_at=_local(2024, 9, 2), **fields)
             db.session.add(user)
             self.users[key] = user
         db.session.flush()
@@ -118,18 +119,18 @@ class _Builder:
             self.categories[name] = Category(name=name, position=i)
         db.session.add_all(self.categories.values())
 
-        committee = self.org(OrgKind.COMMITTEE, COMMITTEE, "verified", created=self.now - timedelta(days=700))
+        committee = self.org(OrgKind.COMMITTEE, COMMITTEE, "verified", created=_local(2024, 1, 8))
         self.orgs["committee"] = committee
         self.join("committee", committee, MemberRole.OWNER)
         self.join("committee2", committee, MemberRole.MEMBER)
 
-        sponsor = self.org(OrgKind.COMPANY, SPONSOR, "verified", created=self.now - timedelta(days=300))
+        sponsor = self.org(OrgKind.COMPANY, SPONSOR, "verified", created=_local(2024, 11, 6))
         self.orgs["sponsor"] = sponsor
         self.join("sponsor", sponsor, MemberRole.OWNER)
         self.register_events(sponsor, self.users["sponsor"], "verified")
 
         for n, (key, fields) in enumerate(NGOS.items()):
-            created = self.now - timedelta(days=420 - 25 * n) if fields["status"] == "verified" else self.now - timedelta(days=6 - n % 4)
+            created = _local(2024, 10, 8) + timedelta(days=9 * n) if fields["status"] == "verified" else self.now - timedelta(days=6 - n % 4)
             org = self.org(OrgKind.NGO, fields, fields["status"], created=created)
             self.orgs[key] = org
             self.join(fields["contact"], org, MemberRole.OWNER)
@@ -379,8 +380,8 @@ def load_demo(reset: bool = True) -> str:
     builder.build_calls()
     builder.build_applications()
     from .judging import build_judging
-
     build_judging(builder)
+    build_matching(builder)
     db.session.commit()
     return summary()
 
@@ -396,6 +397,7 @@ def summary() -> str:
         f"{db.session.scalar(sa.select(sa.func.count()).where(Organization.kind == OrgKind.NGO))}），"
         f"用户 users {count(User)}，征集 calls {count(Call)}，申报书 applications {count(Application)}",
         "  " + "，".join(f"{status.label} {by_status.get(status, 0)}" for status in ApplicationStatus),
+        matching_summary(),
         "演示账号 demo accounts (password / 密码 " + PASSWORD + "):",
     ]
     width = max(len(email) for _, email, _, _ in DEMO_ACCOUNTS)

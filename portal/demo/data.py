@@ -6,6 +6,7 @@ volunteer programmes); people's names, phone numbers and codes are invented.
 from __future__ import annotations
 
 from .judging_data import JUDGE_TITLES, JUDGES
+from .matching_data import CUNGUAN, PROJECTS_2025
 
 CATEGORIES = [
     "助老", "助残", "关爱儿童", "关爱外来务工人员", "环境保护", "社区治理",
@@ -23,6 +24,8 @@ USERS = {
     "pending": dict(email="pending@demo.yichuang.cn", name="徐丽华", phone="13857312003"),
     "sponsor": dict(email="sponsor@demo.yichuang.cn", name="沈国强", phone="0573-85123456"),
     "judge": dict(email="judge@demo.yichuang.cn", name="王建国", phone="13905730004", is_judge=True),
+    "sponsor2": dict(email="sponsor2@demo.yichuang.cn", name="许文斌", phone="0573-82086618"),
+    "department": dict(email="department@demo.yichuang.cn", name="褚晓红", phone="0573-85021188"),
     # Owners of the other organizations: real-looking, but not demo logins.
     "aiyizhan_owner": dict(email="shenli@aiyizhan.example.cn", name="沈丽", phone="13857312005"),
     "yinxing_owner": dict(email="lujing@yinxing.example.cn", name="陆静", phone="13857312006"),
@@ -32,21 +35,27 @@ USERS = {
     "pugongying_owner": dict(email="fangyu@pgy.example.cn", name="方宇", phone="13857312010"),
     "dajiaoyin_owner": dict(email="jinbo@djy.example.cn", name="金波", phone="13857312011"),
     "xingfu_owner": dict(email="wuqiong@xfjr.example.cn", name="吴琼", phone="13757912012"),
+    "cunguan_owner": dict(email="chensiyuan@cgjlb.example.cn", name="陈思远", phone="13857312013"),
 }
 
 # (role label, email, password, what to try with it) — the README lists these.
 DEMO_ACCOUNTS = [
     ("主办方 committee", USERS["committee"]["email"], PASSWORD,
-     "共青团平湖市委员会负责人：管理征集、资格审查、组织审核"),
+     "共青团平湖市委员会负责人：管理征集、资格审查、组织审核、评审、对接会与常年认领"),
     ("主办方成员 committee member", USERS["committee2"]["email"], PASSWORD,
      "共青团平湖市委员会成员：资格审查"),
     ("公益组织负责人 NGO owner", USERS["ngo"]["email"], PASSWORD,
-     "平湖市仁芯社会工作服务中心（已认证）：申报书处于已提交、退回修改、已撤回、审查通过等状态"),
+     "平湖市仁芯社会工作服务中心（已认证）：申报书处于已提交、退回修改、已撤回、审查通过等状态；对接与认捐"),
     ("公益组织成员 NGO member", USERS["ngo2"]["email"], PASSWORD,
      "平湖市爱驿站公益服务中心成员：一份已提交、一份草稿"),
     ("待审核组织 unverified NGO", USERS["pending"]["email"], PASSWORD,
      "平湖市长红公益服务社（待审核）：只能保存草稿，不能提交"),
-    ("爱心企业 sponsor", USERS["sponsor"]["email"], PASSWORD, "浙江平湖农村商业银行（已认证）"),
+    ("爱心企业 sponsor", USERS["sponsor"]["email"], PASSWORD,
+     "浙江平湖农村商业银行（已认证）：2025 年对接会的认捐、认领与冠名；常年认领目录里的收藏和一笔待确认认捐"),
+    ("爱心企业 second sponsor", USERS["sponsor2"]["email"], PASSWORD,
+     "嘉兴银建科技有限公司（已认证）：在常年认领目录中认捐、认领，与第一个爱心企业同时操作"),
+    ("需求方 department", USERS["department"]["email"], PASSWORD,
+     "平湖市当湖街道办事处（街道干部）：已领办的服务需求，和一个正在征集领办方的需求"),
     ("评委 judge", USERS["judge"]["email"], PASSWORD, "王建国，嘉兴学院社会工作系副教授：社区微公益创投初审有待评项目"),
     *[("评委 judge", JUDGES[key]["email"], PASSWORD, JUDGE_TITLES[key]) for key in JUDGES],
 ]
@@ -156,7 +165,7 @@ CALL_2025 = dict(
     ),
     funding_min="5000.00", funding_max="30000.00", total_pool="300000.00",
     min_self_funding_pct="5.00", admin_cost_cap_pct="10.00",
-    eligible_regions=["浙江省/嘉兴市/平湖市"], max_applications_per_org=1,
+    eligible_regions=["浙江省/嘉兴市/平湖市"], max_applications_per_org=2,
     contact="团市委社会联络部 周老师 0573-85012346",
     categories=["助老", "助残", "关爱儿童", "环境保护", "社区治理", "应急救援", "文化教育", "医疗健康"],
 )
@@ -314,3 +323,6 @@ PROJECTS = [
          lines=[("物资费", "图书与书架", "3000.00", "5"), ("活动费", "读书会", "300.00", "20")],
          reason="本次大赛仅面向平湖市登记注册的组织，贵机构登记地为杭州市富阳区，不符合申报条件。"),
 ]
+# The 2025 call's further projects and the grass-roots team behind one of them (portal/demo/matching_data.py).
+NGOS["cunguan"] = CUNGUAN
+PROJECTS += PROJECTS_2025

@@ -5,7 +5,7 @@ come from the real results code so the demo shows what the pages compute."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from ..accounts.models import User
@@ -56,7 +56,7 @@ LEANING = {"judge": 0.0, "judge2": 0.01, "judge3": -0.09, "judge4": 0.0, "judge5
 def build_judging(b) -> None:
     """`b` is demo._Builder after build_people/build_calls/build_applications."""
     for key, fields in JUDGES.items():
-        user = User(password_hash=b.password_hash, created_at=b.now - timedelta(days=200), **fields)
+        user = User(password_hash=b.password_hash, created_at=datetime(2025, 1, 15, 1, tzinfo=timezone.utc), **fields)
         db.session.add(user)
         b.users[key] = user
     for user in b.users.values():
