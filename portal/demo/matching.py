@@ -108,9 +108,10 @@ class _Matching:
     def day(self, text: str) -> date:
         return self.at(text).astimezone(SHANGHAI).date()
 
-    def tell(self, org: Organization, title: str, body: str, when: datetime, endpoint: str | None = None) -> None:
+    def tell(self, org: Organization, title: str, body: str, when: datetime, endpoint: str | None = None,
+             **values) -> None:
         """A notification to every member, as notify_organization sends it (read when it is old)."""
-        link = absolute_url(endpoint) if endpoint else None
+        link = absolute_url(endpoint, **values) if endpoint else None
         read = when + timedelta(hours=5) if when < self.b.now - timedelta(days=3) else None
         for membership in org.memberships:
             db.session.add(Notification(user_id=membership.user.id, title=title, body=body, link=link,
@@ -387,7 +388,8 @@ class _Matching:
                 db.session.add(offer)
                 self.b.event(submitter, "need_offer.submitted", offer, f"{ngo.name}申请领办“{need.title}”，报价 {format_yuan(offer.price)}",
                              when, {"price": price})
-                self.tell(department, "收到领办申请", f"{ngo.name}申请领办“{need.title}”，报价 {format_yuan(offer.price)}。", when)
+                self.tell(department, "收到领办申请", f"{ngo.name}申请领办“{need.title}”，报价 {format_yuan(offer.price)}。", when,
+                          "matching.need_offers", need_id=need.id)
             if decided:
                 self.award_need(need, poster, decided)
 
@@ -399,4 +401,5 @@ class _Matching:
         for offer in need.offers:
             won = offer.status == OfferStatus.ACCEPTED
             self.tell(offer.ngo, "领办申请已选定" if won else "领办申请未选中",
-                      f"{need.department.name}{'选定贵组织领办' if won else '已选定其他组织领办'}“{need.title}”。", when)
+                      f"{need.department.name}{'选定贵组织领办' if won else '已选定其他组织领办'}“{need.title}”。", when,
+                      "matching.need_detail", need_id=need.id)
