@@ -234,6 +234,48 @@ def test_confirmations_racing_pledges_never_take_a_project_past_its_goal(pg):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MatchAllocation)) == 10
 
 
+def test_every_kind_of_change_at_once_keeps_the_project_within_its_goal(pg):
+    """On one ¥30,000 project, all at once: five confirmations, three changes, two withdrawals, two
+    acceptances of in-kind value and eight new pledges. No deadlock, no database error; pledges, accepted
+    in-kind value and match together stay within the goal; every confirmation is matched once."""
+    session, project, sponsors = sponsors_and_project(goal="30000.00", match_ratio=D(1), match_pool=D(100000))
+    users = [(get(User, u), get(Organization, o)) for u, o in sponsors]
+    pending = [service.pledge_cash(u, project, o, {"amount": "1500"}).id for u, o in users[:10]]
+    in_kind = [service.pledge_in_kind(u, project, o, {"amount": "1000", "in_kind_description": "图书"}).id
+               for u, o in users[10:12]]
+    committee_id = session.test_committee_user.id
+
+    def prepare(i):
+        user_id, org_id = sponsors[i]
+        if i < 10:
+            return get(User, committee_id if i < 5 else user_id), get(Pledge, pending[i])
+        if i < 12:
+            return get(User, committee_id), get(Pledge, in_kind[i - 10])
+        return get(User, user_id), get(SessionProject, project.id), get(Organization, org_id)
+
+    def act(i, loaded):
+        if i < 5:
+            return service.confirm_pledge(*loaded).id
+        if i < 8:
+            return service.change_pledge(*loaded, {"amount": "3000"}).id
+        if i < 10:
+            return service.withdraw_pledge(*loaded).id
+        if i < 12:
+            return service.accept_in_kind_value(*loaded).id
+        return service.pledge_cash(*loaded, {"amount": "1500"}).id
+
+    outcomes = in_parallel(pg, prepare, act)
+    refused = refusals(outcomes)
+    assert all(isinstance(outcomes[i], int) for i in range(5)), outcomes[:5]  # confirmations are never refused
+    assert all(isinstance(r, (service.GapExceeded, service.DomainError)) for r in refused)
+    pledges = db.session.scalars(sa.select(Pledge).where(Pledge.status.in_(LIVE_PLEDGE_STATUSES))).all()
+    counted = sum(p.amount for p in pledges if p.kind == PledgeKind.CASH or p.value_accepted_at is not None)
+    allocations = db.session.scalars(sa.select(MatchAllocation)).all()
+    assert counted + sum(a.amount for a in allocations) <= D(30000)
+    confirmed = sorted(p.id for p in pledges if p.status == PledgeStatus.CONFIRMED)
+    assert sorted(a.pledge_id for a in allocations) == confirmed and len(confirmed) == 5
+
+
 # --- receipts and award funding ----------------------------------------------------------------------
 
 def test_twenty_receipts_at_once_never_exceed_the_pledge(pg):
