@@ -235,9 +235,10 @@ worlds = st.fixed_dictionaries({
 
 # --- running it ------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=[pytest.param("sqlite", id="sqlite")])
 def sqlite_app(tmp_path_factory):
-    """One SQLite app for the module; each example empties every table first."""
+    """One SQLite app for the module (its test id says sqlite, like the app fixture's); each example
+    empties every table first."""
     application = make_test_app("sqlite://", tmp_path_factory.mktemp("matchtest"))
     with application.app_context():
         db.create_all()
@@ -265,9 +266,9 @@ class Run:
         awarded = world["awarded"][:len(self.projects)]
         for project_id, amount in zip(self.projects, awarded):
             if amount:
+                application = db.session.get(SessionProject, project_id).application
                 tier = AwardTier(call=session.calls[0], name=f"奖项{project_id}", amount=amount)
-                db.session.add_all([tier, Award(call=session.calls[0], tier=tier,
-                                                application=db.session.get(SessionProject, project_id).application)])
+                db.session.add_all([tier, Award(call=session.calls[0], tier=tier, application=application)])
         self.sponsors = [make_sponsor(f"爱心企业{i}") for i in range(3)]
         db.session.commit()
         self.committee, self.session_id = session.test_committee_user, session.id
