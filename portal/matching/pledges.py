@@ -265,7 +265,10 @@ def confirm_pledge(actor: User, pledge: Pledge, note: str = "") -> Pledge:
     if session is None:
         raise DomainError(N_("奖项出资在登记时即已确认。"))
     _check_manager(actor, session)
-    lock_row(session)  # the pool: one confirmation at a time per session
+    # The pool: one confirmation at a time per session. FOR NO KEY UPDATE, not FOR UPDATE: a pledge
+    # being made meanwhile holds its project's lock and inserts a row referencing the session, whose
+    # foreign-key check FOR UPDATE would block — while this confirmation waits for that project.
+    lock_row(session, key_share=True)
     lock_row(pledge.project)  # the gap: no pledge slips in between reading the room and matching
     lock_row(pledge)
     if session.status not in (SessionStatus.OPEN, SessionStatus.CLOSED):
