@@ -15,3 +15,4 @@ from flask import Blueprint
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
 from . import ngo_views  # noqa: E402,F401 - route modules register on bp
+from . import board_views  # noqa: E402,F401
