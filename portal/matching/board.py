@@ -226,6 +226,7 @@ def session_results(session: MatchingSession) -> dict:
 def settled_sessions(limit: int | None = None) -> list[tuple[MatchingSession, Decimal, Decimal]]:
     """Settled sessions, newest first, each with its confirmed cash and its match (two sums)."""
     query = (sa.select(MatchingSession).where(MatchingSession.status == SessionStatus.SETTLED)
+             .options(joinedload(MatchingSession.committee).load_only(Organization.id, Organization.name))
              .order_by(MatchingSession.settled_at.desc(), MatchingSession.id.desc()))
     sessions = list(db.session.scalars(query.limit(limit) if limit else query))
     if not sessions:
