@@ -25,7 +25,7 @@ def committee_sessions(user: User) -> list[MatchingSession]:
 
 def visible_sessions() -> list[MatchingSession]:
     """Sessions sponsors may browse: open ones first, then closed and settled."""
-    order = sa.case({SessionStatus.OPEN: 0, SessionStatus.CLOSED: 1}, value=MatchingSession.status, else_=2)
+    order = sa.case((MatchingSession.status == SessionStatus.OPEN, 0), (MatchingSession.status == SessionStatus.CLOSED, 1), else_=2)
     return db.session.scalars(
         sa.select(MatchingSession).where(MatchingSession.status != SessionStatus.DRAFT)
         .order_by(order, MatchingSession.created_at.desc(), MatchingSession.id.desc())
@@ -42,7 +42,8 @@ def _pledge_options():
 
 
 def session_pledges(session: MatchingSession, statuses=None) -> list[Pledge]:
-    query = sa.select(Pledge).where(Pledge.session_id == session.id).options(*_pledge_options())
+    query = sa.select(Pledge).where(Pledge.session_id == session.id).options(
+        *_pledge_options(), selectinload(Pledge.match_allocations))
     if statuses:
         query = query.where(Pledge.status.in_(statuses))
     return db.session.scalars(query.order_by(Pledge.created_at.desc(), Pledge.id.desc())).all()

@@ -14,5 +14,4 @@ from flask import Blueprint
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
-from . import ngo_views  # noqa: E402,F401 - route modules register on bp
-from . import board_views  # noqa: E402,F401
+from . import board_views, ngo_views, pledge_views, session_views, sponsor_views  # noqa: E402,F401 - route modules register on bp

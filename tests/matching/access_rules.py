@@ -3,11 +3,7 @@ World keys: tests/matching/world.py. Roles: tests/access_common.py (company and 
 two sponsors; department posts needs)."""
 from __future__ import annotations
 
-from ..access_common import Rule
+from . import rules_sessions
 from .rules_board import BOARD_RULES
 
-NGO_RULES = {
-    "matching.my_pledges_received": Rule({"ngo", "other_ngo"}),
-}
-
-MATCHING_ACCESS = {**NGO_RULES, **BOARD_RULES}
+MATCHING_ACCESS = {**rules_sessions.RULES, **BOARD_RULES}
