@@ -16,11 +16,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext
-from sqlalchemy.orm import joinedload, load_only
+from flask_babel import get_locale, gettext
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organization
 from ..applications.models import Application
+from ..audit import AuditEvent
 from ..extensions import db
 from ..i18n import translate
 from ..types import format_yuan, to_local
@@ -41,19 +42,30 @@ from .naming import approved_names
 TICKER_SIZE = 8  # the newest live pledges on the board
 
 
-def shown_projects(session: MatchingSession) -> list[SessionProject]:
-    """The session's projects not withdrawn, in running order, with their application and NGO."""
-    return list(db.session.scalars(
-        sa.select(SessionProject)
-        .where(SessionProject.session_id == session.id, SessionProject.withdrawn_at.is_(None))
-        .options(
-            load_only(SessionProject.id, SessionProject.goal, SessionProject.position, SessionProject.application_id),
-            joinedload(SessionProject.application)
-            .load_only(Application.id, Application.title, Application.reference, Application.organization_id)
-            .joinedload(Application.organization).load_only(Organization.id, Organization.name),
-        )
-        .order_by(SessionProject.position, SessionProject.id)
-    ))
+_SHOWN = (
+    sa.select(SessionProject.id, SessionProject.goal, SessionProject.application_id, SessionProject.position,
+              Application.title, Organization.name.label("organization"))
+    .join(Application, Application.id == SessionProject.application_id)
+    .join(Organization, Organization.id == Application.organization_id)
+    .where(SessionProject.session_id == sa.bindparam("session_id"), SessionProject.withdrawn_at.is_(None))
+    .order_by(SessionProject.position, SessionProject.id)
+)
+_SPONSORS = sa.select(Organization.id, Organization.name, Organization.board_name, Organization.board_anonymous,
+                      Organization.legal_form).where(Organization.id.in_(sa.bindparam("ids", expanding=True)))
+_TICKER = (
+    sa.select(Pledge.id, Pledge.project_id, Pledge.sponsor_id, Pledge.kind, Pledge.amount, Pledge.is_claim,
+              Pledge.in_kind_description, Pledge.in_kind_quantity, Pledge.created_at)
+    .where(Pledge.session_id == sa.bindparam("session_id"), Pledge.project_id.in_(sa.bindparam("ids", expanding=True)),
+           Pledge.status.in_(LIVE_PLEDGE_STATUSES))
+    .order_by(Pledge.id.desc())  # rows are appended: the last id is the newest, read from the index backwards
+    .limit(TICKER_SIZE)
+)
+
+
+def shown_projects(session: MatchingSession) -> list:
+    """The session's projects not withdrawn, in running order: rows with the project's id, goal,
+    application_id and position, its application's title and its NGO's name (organization)."""
+    return db.session.execute(_SHOWN, {"session_id": session.id}).all()
 
 
 def sponsor_names(sponsor_ids) -> dict[int, str]:
@@ -61,12 +73,9 @@ def sponsor_names(sponsor_ids) -> dict[int, str]:
     ids = set(sponsor_ids)
     if not ids:
         return {}
-    orgs = db.session.scalars(
-        sa.select(Organization).where(Organization.id.in_(ids))
-        .options(load_only(Organization.id, Organization.name, Organization.board_name,
-                           Organization.board_anonymous, Organization.legal_form))
-    )
-    return {org.id: translate(org.public_name) if org.board_anonymous else org.public_name for org in orgs}
+    rows = db.session.execute(_SPONSORS, {"ids": list(ids)})
+    public_name = Organization.public_name.fget  # the same rule as the model's, on a plain row
+    return {row.id: translate(public_name(row)) if row.board_anonymous else public_name(row) for row in rows}
 
 
 def _names(ids, names: dict[int, str]) -> list[str]:
@@ -74,21 +83,31 @@ def _names(ids, names: dict[int, str]) -> list[str]:
     return sorted({names[i] for i in ids if i in names})
 
 
-def _segments(f: ProjectFigures) -> list[dict]:
+class _Texts:
+    """The board's texts, translated once per state (not once per project)."""
+
+    def __init__(self):
+        self.segments = {"awarded": gettext("创投资金"), "cash": gettext("认捐"),
+                         "in_kind": gettext("物资/服务（已认可）"), "match": gettext("配捐")}
+        self.full = gettext("已满额")
+        self.gap = gettext("仍需 %(gap)s")
+        self.progress = gettext("已筹 %(raised)s / 目标 %(goal)s")
+        self.in_kind = gettext("物资/服务 %(value)s")
+        self.goods = gettext("%(goods)s（估值 %(value)s）")
+        self.goods_unnamed = gettext("物资/服务")
+        self.claim = gettext("认领 %(amount)s")
+
+
+def _segments(f: ProjectFigures, texts: _Texts) -> list[dict]:
     """The bar's parts as shares of the goal, laid end to end and never past 100 %."""
-    parts = (
-        ("awarded", f.awarded, gettext("创投资金")),
-        ("cash", f.cash_pledged, gettext("认捐")),
-        ("in_kind", f.in_kind_accepted, gettext("物资/服务（已认可）")),
-        ("match", f.match, gettext("配捐")),
-    )
+    parts = (("awarded", f.awarded), ("cash", f.cash_pledged), ("in_kind", f.in_kind_accepted), ("match", f.match))
     segments, x = [], 0.0
-    for kind, amount, label in parts:
+    for kind, amount in parts:
         width = min(100.0 - x, f.share(amount)) if amount > 0 else 0.0
         if width <= 0:
             continue
         segments.append({"kind": kind, "x": round(x, 2), "width": round(width, 2),
-                         "label": f"{label} {format_yuan(amount)}"})
+                         "label": f"{texts.segments[kind]} {format_yuan(amount)}"})
         x += width
     return segments
 
@@ -101,24 +120,22 @@ def _percent(f: ProjectFigures) -> int:
     return min(99, int((f.goal - f.gap) * 100 / f.goal))
 
 
-def _project(number: int, project: SessionProject, f: ProjectFigures, naming: str | None,
-             names: dict[int, str]) -> dict:
-    application = project.application
-    raised = f.awarded + f.raised
+def _project(number: int, project, f: ProjectFigures, naming: str | None, names: dict[int, str],
+             texts: _Texts) -> dict:
+    goal = format_yuan(f.goal)
     return {
         "id": project.id,
         "number": number,
-        "title": application.title,
+        "title": project.title,
         "naming": naming or "",
-        "organization": application.organization.name if application.organization else "",
-        "goal": format_yuan(f.goal),
-        "raised": format_yuan(raised),
+        "organization": project.organization,
+        "goal": goal,
         "percent": _percent(f),
         "full": f.is_full,
-        "progress_text": gettext("已筹 %(raised)s / 目标 %(goal)s", raised=format_yuan(raised), goal=format_yuan(f.goal)),
-        "gap_text": gettext("已满额") if f.is_full else gettext("仍需 %(gap)s", gap=format_yuan(f.gap)),
-        "segments": _segments(f),
-        "in_kind": gettext("物资/服务 %(value)s", value=format_yuan(f.in_kind_total)) if f.in_kind_total > 0 else "",
+        "progress_text": texts.progress % {"raised": format_yuan(f.awarded + f.raised), "goal": goal},
+        "gap_text": texts.full if f.is_full else texts.gap % {"gap": format_yuan(f.gap)},
+        "segments": _segments(f, texts),
+        "in_kind": texts.in_kind % {"value": format_yuan(f.in_kind_total)} if f.in_kind_total > 0 else "",
         "backers": _names(f.sponsor_ids, names),
     }
 
@@ -137,38 +154,31 @@ def _pool(session: MatchingSession) -> dict | None:
             "text": gettext("配捐资金池剩余 %(left)s（共 %(pool)s）", left=format_yuan(left), pool=format_yuan(session.match_pool))}
 
 
-def _what(kind: PledgeKind, amount: Decimal, is_claim: bool, description: str, quantity: str) -> str:
+def _what(texts: _Texts, kind: PledgeKind, amount: Decimal, is_claim: bool, description: str, quantity: str) -> str:
     """A ticker line's gift: an amount of cash, a claim, or the goods or service it is."""
     if kind == PledgeKind.IN_KIND:
-        goods = " ".join(part for part in (description, quantity) if part) or gettext("物资/服务")
-        return gettext("%(goods)s（估值 %(value)s）", goods=goods, value=format_yuan(amount))
+        goods = " ".join(part for part in (description, quantity) if part) or texts.goods_unnamed
+        return texts.goods % {"goods": goods, "value": format_yuan(amount)}
     if is_claim:
-        return gettext("认领 %(amount)s", amount=format_yuan(amount))
+        return texts.claim % {"amount": format_yuan(amount)}
     return format_yuan(amount)
 
 
-def _ticker(session: MatchingSession, titles: dict[int, str], names: dict[int, str]) -> list[dict]:
-    """The newest live pledges to shown projects, newest first."""
+def _ticker(session: MatchingSession, titles: dict[int, str], names: dict[int, str], texts: _Texts) -> list[dict]:
+    """The newest live pledges to shown projects, newest (the last written) first."""
     if not titles:
         return []
-    rows = db.session.execute(
-        sa.select(Pledge.id, Pledge.project_id, Pledge.sponsor_id, Pledge.kind, Pledge.amount, Pledge.is_claim,
-                  Pledge.in_kind_description, Pledge.in_kind_quantity, Pledge.created_at)
-        .where(Pledge.session_id == session.id, Pledge.project_id.in_(list(titles)),
-               Pledge.status.in_(LIVE_PLEDGE_STATUSES))
-        .order_by(Pledge.created_at.desc(), Pledge.id.desc())
-        .limit(TICKER_SIZE)
-    )
+    rows = db.session.execute(_TICKER, {"session_id": session.id, "ids": list(titles)})
     return [
         {"id": pledge_id, "sponsor": names.get(sponsor_id, ""), "project": titles[project_id],
-         "in_kind": kind == PledgeKind.IN_KIND, "what": _what(kind, amount, is_claim, description, quantity),
+         "in_kind": kind == PledgeKind.IN_KIND, "what": _what(texts, kind, amount, is_claim, description, quantity),
          "time": to_local(created_at).strftime("%H:%M")}
         for pledge_id, project_id, sponsor_id, kind, amount, is_claim, description, quantity, created_at in rows
     ]
 
 
 def _totals(figures: list[ProjectFigures]) -> dict:
-    sponsors = set().union(*(f.sponsor_ids for f in figures)) if figures else set()
+    sponsors = set().union(*(f.sponsor_ids for f in figures))
     return {
         "pledged": format_yuan(sum((f.cash_pledged for f in figures), ZERO)),
         "matched": format_yuan(sum((f.match for f in figures), ZERO)),
@@ -179,20 +189,34 @@ def _totals(figures: list[ProjectFigures]) -> dict:
     }
 
 
+_LAST_EVENT = sa.select(sa.func.max(AuditEvent.id))
+
+
+def state_version(session: MatchingSession) -> str:
+    """What the state depends on, in one indexed read: every change to a session, its projects,
+    pledges, match, namings, awards and sponsors is audited (portal.audit), so the latest audit
+    event moves whenever the board may have changed (and sometimes when it has not). With the
+    session's status (a draft's board is not an open one's) and the reader's language."""
+    last = db.session.scalar(_LAST_EVENT) or 0
+    return f"{session.id}-{session.status.value}-{last}-{get_locale()}"
+
+
 def board_state(session: MatchingSession) -> dict:
-    """Everything the board shows, JSON-ready, in a fixed number of queries."""
+    """Everything the board shows, JSON-ready, in a fixed number of queries (nine, the session's
+    own aside), whatever the number of projects and pledges."""
     projects = shown_projects(session)
-    figures = project_figures(projects)
-    names = sponsor_names(set().union(*(f.sponsor_ids for f in figures.values())) if figures else ())
-    namings = approved_names(figures)
+    figures = project_figures(projects, received=False)
     ordered = [figures[p.id] for p in projects]
+    names = sponsor_names(set().union(*(f.sponsor_ids for f in ordered)))
+    namings = approved_names(figures)
+    texts = _Texts()
     return {
         "session": {"id": session.id, "title": session.title, "status": session.status.value,
                     "status_label": gettext(session.status.label), "open": session.accepts_pledges},
         "totals": _totals(ordered),
         "pool": _pool(session),
-        "projects": [_project(n, p, figures[p.id], namings.get(p.id), names) for n, p in enumerate(projects, 1)],
-        "ticker": _ticker(session, {p.id: namings.get(p.id) or p.application.title for p in projects}, names),
+        "projects": [_project(n, p, figures[p.id], namings.get(p.id), names, texts) for n, p in enumerate(projects, 1)],
+        "ticker": _ticker(session, {p.id: namings.get(p.id) or p.title for p in projects}, names, texts),
     }
 
 
@@ -200,16 +224,15 @@ def session_results(session: MatchingSession) -> dict:
     """The public results of a settled session: the projects with a confirmed pledge, their backers
     (confirmed pledges only) and the totals, each a sum of rows."""
     projects = shown_projects(session)
-    figures = project_figures(projects)
-    names = sponsor_names(set().union(*(f.confirmed_sponsor_ids for f in figures.values())) if figures else ())
+    figures = project_figures(projects, received=False)
+    names = sponsor_names(set().union(*(f.confirmed_sponsor_ids for f in figures.values())))
     namings = approved_names(figures)
     funded = [(p, figures[p.id]) for p in projects if figures[p.id].confirmed_sponsor_ids]
     sponsors = set().union(*(f.confirmed_sponsor_ids for _, f in funded)) if funded else set()
     # A settled session has no pending pledge left: its live cash is confirmed cash, its in kind confirmed.
     return {
         "projects": [
-            {"id": p.id, "title": p.application.title, "naming": namings.get(p.id) or "",
-             "organization": p.application.organization.name if p.application.organization else "",
+            {"id": p.id, "title": p.title, "naming": namings.get(p.id) or "", "organization": p.organization,
              "cash": f.cash_confirmed, "match": f.match, "in_kind": f.in_kind_total, "awarded": f.awarded,
              "backers": _names(f.confirmed_sponsor_ids, names)}
             for p, f in funded

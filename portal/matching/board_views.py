@@ -1,9 +1,15 @@
 """The venue board (大屏): the projector page and the JSON state it polls once a second
 (static/js/board.js). Public once the session is open — it shows what the room sees — and to the
-session's committee also while it is a draft; a draft is a 404 to everyone else."""
+session's committee also while it is a draft; a draft is a 404 to everyone else.
+
+The state carries an ETag (board.state_version: the latest audit event and the language): a screen
+that asks again with If-None-Match gets 304 without the state being read, until anything changes.
+Nothing is kept by the server, so every app server answers alike."""
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template
+import json
+
+from flask import Response, abort, render_template, request
 
 from ..accounts.permissions import access, acting_user
 from ..extensions import db
@@ -31,6 +37,9 @@ def board_page(session_id: int):
 @access("public")
 def board_state(session_id: int):
     session = _board_session_or_404(session_id)
-    response = jsonify(board.board_state(session))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    version = board.state_version(session)
+    headers = {"Cache-Control": "private, no-cache", "ETag": f'"{version}"'}
+    if request.if_none_match.contains(version):
+        return Response(status=304, headers=headers)
+    body = json.dumps(board.board_state(session), ensure_ascii=False, separators=(",", ":"))
+    return Response(body, mimetype="application/json", headers=headers)

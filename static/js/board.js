@@ -11,6 +11,7 @@
   var drawn = {};        // project id → the JSON it was last drawn from
   var seenPledges = null; // pledge ids on the ticker at the last poll (null before the first)
   var pollTimer = null;
+  var lastTag = null;     // the ETag of the state drawn last: an unchanged state is not drawn again
 
   function $(selector) { return root.querySelector(selector); }
   function bind(name, text) {
@@ -135,12 +136,16 @@
 
   function poll() {
     clearTimeout(pollTimer);
-    fetch(stateUrl, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+    // "no-cache": the browser asks with If-None-Match and the server answers 304 while nothing changed.
+    fetch(stateUrl, { credentials: "same-origin", cache: "no-cache", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("reconnecting"); }
+        var tag = response.headers.get("ETag");
+        if (tag && tag === lastTag) { return null; }
+        lastTag = tag;
         return response.json();
       })
-      .then(function (s) { $("[data-board-conn]").textContent = ""; render(s); })
+      .then(function (s) { $("[data-board-conn]").textContent = ""; if (s) { render(s); } })
       .catch(function () { $("[data-board-conn]").textContent = labels.reconnecting; })
       .finally(function () { pollTimer = setTimeout(poll, 1000); });
   }

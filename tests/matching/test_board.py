@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import refresh
 
 from portal.extensions import db
 from portal.judging.models import Award, AwardTier
@@ -34,7 +35,7 @@ def world(app):
 def state_of(client, session) -> dict:
     response = client.get(f"/matching/sessions/{session.id}/board/state")
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-cache"
     return response.get_json()
 
 
@@ -190,6 +191,23 @@ def test_the_state_takes_the_same_queries_for_5_or_50_projects(app, client, coun
     assert len(state["projects"]) == 50 and state["totals"]["pledged"] == "¥50,000"
     assert many.count == few.count, (few.statements, many.statements)
     assert few.count <= 10, "\n".join(s[:90] for s in few.statements)
+
+
+def test_an_unchanged_state_is_answered_304_until_a_pledge_comes(world, client):
+    w = world
+    url = f"/matching/sessions/{w['session'].id}/board/state"
+    first = client.get(url)
+    tag = first.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.data == b""
+    service.pledge_cash(w["bank_user"], w["school"], w["bank"], {"amount": "600"})
+    changed = client.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert changed.get_json()["ticker"][0]["what"] == "¥600"
+    client.get("/language/en")
+    refresh()  # the test's app context (and its g) outlives each request
+    english = client.get(url, headers={"If-None-Match": changed.headers["ETag"]})
+    assert english.status_code == 200 and english.get_json()["projects"][0]["gap_text"].endswith("to go")
 
 
 def test_pledges_appear_on_the_next_poll(world, client):
