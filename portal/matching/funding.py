@@ -67,62 +67,83 @@ class ProjectFigures:
         return float(min(Decimal(100), amount * 100 / self.goal))
 
 
+_IDS = sa.bindparam("ids", expanding=True)
+_CASH, _CONFIRMED = Pledge.kind == PledgeKind.CASH, Pledge.status == PledgeStatus.CONFIRMED
+_IN_KIND = Pledge.kind != PledgeKind.CASH
+
+
+def _sum_where(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, Pledge.amount))), 0)
+
+
+def _ids_where(condition=None):
+    """The sponsor ids of a project's (matching) pledges as one text, "3,8,3" (repeats kept)."""
+    sponsor = sa.cast(Pledge.sponsor_id, sa.String)
+    return sa.func.aggregate_strings(sponsor if condition is None else sa.case((condition, sponsor)), ",")
+
+
+# Built once: a statement's construction costs more than its execution on a small table.
+_AWARDED = (
+    sa.select(Award.application_id, sa.func.sum(AwardTier.amount))
+    .join(AwardTier, AwardTier.id == Award.tier_id)
+    .where(Award.application_id.in_(_IDS))
+    .group_by(Award.application_id)
+)
+# One pass over the live pledges, one row per project: the four sums and the sponsors behind it.
+_PLEDGES = (
+    sa.select(Pledge.project_id, _sum_where(_CASH & ~_CONFIRMED), _sum_where(_CASH & _CONFIRMED),
+              _sum_where(_IN_KIND & Pledge.value_accepted_at.is_not(None)), _sum_where(_IN_KIND),
+              _ids_where(), _ids_where(_CONFIRMED))
+    .where(Pledge.project_id.in_(_IDS), Pledge.status.in_(LIVE_PLEDGE_STATUSES))
+    .group_by(Pledge.project_id)
+)
+_MATCH = (
+    sa.select(MatchAllocation.project_id, sa.func.sum(MatchAllocation.amount))
+    .where(MatchAllocation.project_id.in_(_IDS))
+    .group_by(MatchAllocation.project_id)
+)
+_RECEIVED = (
+    sa.select(Pledge.project_id, sa.func.sum(Receipt.amount))
+    .join(Pledge, Pledge.id == Receipt.pledge_id)
+    .where(Pledge.project_id.in_(_IDS))
+    .group_by(Pledge.project_id)
+)
+
+
+def _id_set(text: str | None) -> set[int]:
+    return {int(i) for i in text.split(",")} if text else set()
+
+
 def awarded_amounts(application_ids) -> dict[int, Decimal]:
     """创投资金 awarded to each application: the sum of its awards' tier amounts."""
     ids = list(application_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        sa.select(Award.application_id, sa.func.sum(AwardTier.amount))
-        .join(AwardTier, AwardTier.id == Award.tier_id)
-        .where(Award.application_id.in_(ids))
-        .group_by(Award.application_id)
-    )
-    return {app_id: Decimal(total or 0) for app_id, total in rows}
+    return {app_id: Decimal(total or 0) for app_id, total in db.session.execute(_AWARDED, {"ids": ids})}
 
 
-def project_figures(projects: list[SessionProject]) -> dict[int, ProjectFigures]:
-    """Figures of each project, in four queries whatever their number."""
+def project_figures(projects: list[SessionProject], *, received: bool = True) -> dict[int, ProjectFigures]:
+    """Figures of each project, in four queries whatever their number (three without `received`):
+    the awards, one pass over the live pledges (grouped by project, so one row per project comes
+    back), the match allocations, the receipts. `projects` need only an id, a goal and an
+    application_id."""
     figures = {p.id: ProjectFigures(project_id=p.id, goal=p.goal) for p in projects}
     if not figures:
         return figures
-    ids = list(figures)
+    ids = {"ids": list(figures)}
     awarded = awarded_amounts(p.application_id for p in projects)
     for project in projects:
         figures[project.id].awarded = awarded.get(project.application_id, ZERO)
-    accepted = Pledge.value_accepted_at.is_not(None)
-    pledge_rows = db.session.execute(
-        sa.select(Pledge.project_id, Pledge.sponsor_id, Pledge.kind, Pledge.status, accepted, sa.func.sum(Pledge.amount))
-        .where(Pledge.project_id.in_(ids), Pledge.status.in_(LIVE_PLEDGE_STATUSES))
-        .group_by(Pledge.project_id, Pledge.sponsor_id, Pledge.kind, Pledge.status, accepted)
-    )
-    for project_id, sponsor_id, kind, status, is_accepted, total in pledge_rows:
-        figure, total = figures[project_id], Decimal(total or 0)
-        figure.sponsor_ids.add(sponsor_id)
-        if status == PledgeStatus.CONFIRMED:
-            figure.confirmed_sponsor_ids.add(sponsor_id)
-        if kind == PledgeKind.CASH:
-            if status == PledgeStatus.CONFIRMED:
-                figure.cash_confirmed += total
-            else:
-                figure.cash_pending += total
-        else:
-            figure.in_kind_total += total
-            if is_accepted:
-                figure.in_kind_accepted += total
-    for project_id, total in db.session.execute(
-        sa.select(MatchAllocation.project_id, sa.func.sum(MatchAllocation.amount))
-        .where(MatchAllocation.project_id.in_(ids))
-        .group_by(MatchAllocation.project_id)
-    ):
+    for project_id, pending, cash, accepted, in_kind, sponsors, confirmed in db.session.execute(_PLEDGES, ids):
+        figure = figures[project_id]
+        figure.cash_pending, figure.cash_confirmed = Decimal(pending), Decimal(cash)
+        figure.in_kind_accepted, figure.in_kind_total = Decimal(accepted), Decimal(in_kind)
+        figure.sponsor_ids, figure.confirmed_sponsor_ids = _id_set(sponsors), _id_set(confirmed)
+    for project_id, total in db.session.execute(_MATCH, ids):
         figures[project_id].match = Decimal(total or 0)
-    for project_id, total in db.session.execute(
-        sa.select(Pledge.project_id, sa.func.sum(Receipt.amount))
-        .join(Pledge, Pledge.id == Receipt.pledge_id)
-        .where(Pledge.project_id.in_(ids))
-        .group_by(Pledge.project_id)
-    ):
-        figures[project_id].received = Decimal(total or 0)
+    if received:
+        for project_id, total in db.session.execute(_RECEIVED, ids):
+            figures[project_id].received = Decimal(total or 0)
     return figures
 
 
@@ -130,12 +151,13 @@ def figures_of(project: SessionProject) -> ProjectFigures:
     return project_figures([project])[project.id]
 
 
+_MATCH_USED = sa.select(sa.func.coalesce(sa.func.sum(MatchAllocation.amount), 0)).where(
+    MatchAllocation.session_id == sa.bindparam("session_id"))
+
+
 def match_used(session: MatchingSession) -> Decimal:
     """Match funding allocated so far in the session."""
-    total = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(MatchAllocation.amount), 0)).where(MatchAllocation.session_id == session.id)
-    )
-    return Decimal(total)
+    return Decimal(db.session.scalar(_MATCH_USED, {"session_id": session.id}))
 
 
 def match_left(session: MatchingSession) -> Decimal:

@@ -73,11 +73,12 @@ def decide_naming(actor: User, request: NamingRequest, approve: bool, reason: st
     return request
 
 
+_APPROVED = sa.select(NamingRequest.project_id, NamingRequest.name).where(
+    NamingRequest.project_id.in_(sa.bindparam("ids", expanding=True)), NamingRequest.status == NamingStatus.APPROVED)
+
+
 def approved_names(project_ids) -> dict[int, str]:
     ids = list(project_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(
-        sa.select(NamingRequest.project_id, NamingRequest.name)
-        .where(NamingRequest.project_id.in_(ids), NamingRequest.status == NamingStatus.APPROVED)
-    ).all())
+    return dict(db.session.execute(_APPROVED, {"ids": ids}).all())

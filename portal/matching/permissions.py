@@ -57,6 +57,13 @@ def can_change_pledge(user: User | None, pledge: Pledge) -> bool:
     return is_member(user, pledge.sponsor_id)
 
 
+def can_view_board(user: User | None, session: MatchingSession) -> bool:
+    """The venue board is shown on a projector in the room and carries only what the room sees
+    (projects, amounts, sponsors' display names): anyone once the session is open, closed or
+    settled; its committee also while it is being prepared."""
+    return session.status != SessionStatus.DRAFT or can_manage_session(user, session)
+
+
 # --- needs (领办) ----------------------------------------------------------------------------------
 
 def department_organizations(user: User | None) -> list[Organization]:

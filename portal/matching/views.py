@@ -16,6 +16,7 @@ from flask import Blueprint
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
 from . import (  # noqa: E402,F401 - route modules register on bp
+    board_views,
     need_views,
     ngo_views,
     pledge_views,

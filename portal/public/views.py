@@ -20,10 +20,11 @@ from ..accounts.permissions import access
 from ..calls import services as call_services
 from ..calls.models import Call, CallStatus
 from ..calls.organizers import organizers_by_role
-from ..judging.rounds import announced_pitches
 from ..downloads import stored_file_response
 from ..extensions import db
+from ..judging.rounds import announced_pitches
 from ..links import safe_next
+from ..matching import board as matching_board
 from ..request_args import int_arg, page_arg
 from ..types import utcnow
 
@@ -54,7 +55,8 @@ def apply_url(call: Call) -> str | None:
 def home():
     call_services.close_due_calls()
     page = call_services.public_calls(call_services.CallFilters(status="open"), page=1, per_page=6)
-    return render_template("public/home.html", calls=page.items, now=utcnow(), time_left=time_left)
+    return render_template("public/home.html", calls=page.items, now=utcnow(), time_left=time_left,
+                           sessions=matching_board.settled_sessions(limit=3))
 
 
 @bp.route("/calls/")
@@ -120,4 +122,5 @@ def set_language(lang: str):
     return redirect(safe_next(url_for("public.home")))
 
 
-from . import notice_views  # noqa: E402,F401 - the results page (公示) registers on bp
+# the results page (公示) and the settled matching sessions register on bp
+from . import notice_views, session_views  # noqa: E402,F401

@@ -4,7 +4,8 @@ two sponsors; department posts needs)."""
 from __future__ import annotations
 
 from . import rules_sessions
+from .rules_board import BOARD_RULES
 from .rules_needs import NEED_RULES
 from .rules_report import REPORT_RULES
 
-MATCHING_ACCESS = {**rules_sessions.RULES, **REPORT_RULES, **NEED_RULES}
+MATCHING_ACCESS = {**rules_sessions.RULES, **REPORT_RULES, **NEED_RULES, **BOARD_RULES}
