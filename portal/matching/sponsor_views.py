@@ -96,15 +96,22 @@ def _project_url(project) -> str:
     return url_for("matching.project", project_id=project.id)
 
 
-@bp.route("/projects/<int:project_id>/pledge", methods=["POST"])
-@access("company")
-def pledge(project_id: int):
+def _sponsor_post(project_id: int, form_class, prefix: str):
+    """What every sponsor's form on a project starts with: the project (404), the form as posted, and
+    the sponsor it is sent for (403 when the user pledges for none). The service checks the rest."""
     project = visible_project_or_404(project_id)
-    form = CashPledgeForm(prefix="cash")
+    form = form_class(prefix=prefix)
     form.validate_on_submit()
     sponsor = _sponsor(request.form.get("sponsor_id"))
     if sponsor is None:
         abort(403)
+    return project, form, sponsor
+
+
+@bp.route("/projects/<int:project_id>/pledge", methods=["POST"])
+@access("company")
+def pledge(project_id: int):
+    project, form, sponsor = _sponsor_post(project_id, CashPledgeForm, "cash")
     outcome = attempt(lambda: pledges.pledge_cash(acting_user(), project, sponsor, form.values()), form=form)
     if outcome:
         flash(_("感谢认捐 %(amount)s！主办方确认后会通知您。", amount=format_yuan(outcome.value.amount)), "success")
@@ -118,12 +125,7 @@ def pledge(project_id: int):
 @bp.route("/projects/<int:project_id>/claim", methods=["POST"])
 @access("company")
 def claim(project_id: int):
-    project = visible_project_or_404(project_id)
-    form = ClaimForm(prefix="claim")
-    form.validate_on_submit()
-    sponsor = _sponsor(request.form.get("sponsor_id"))
-    if sponsor is None:
-        abort(403)
+    project, form, sponsor = _sponsor_post(project_id, ClaimForm, "claim")
     expected = request.form.get("expected", "")
 
     def done(pledge):
@@ -138,12 +140,7 @@ def claim(project_id: int):
 @bp.route("/projects/<int:project_id>/in-kind", methods=["POST"])
 @access("company")
 def pledge_in_kind(project_id: int):
-    project = visible_project_or_404(project_id)
-    form = InKindPledgeForm(prefix="kind")
-    form.validate_on_submit()
-    sponsor = _sponsor(request.form.get("sponsor_id"))
-    if sponsor is None:
-        abort(403)
+    project, form, sponsor = _sponsor_post(project_id, InKindPledgeForm, "kind")
     if attempt(lambda: pledges.pledge_in_kind(acting_user(), project, sponsor, form.values()), form=form):
         flash(_("已登记物资认捐，主办方核定价值后计入筹款。"), "success")
         return redirect(_project_url(project))
@@ -165,12 +162,7 @@ def bookmark(project_id: int):
 @bp.route("/projects/<int:project_id>/naming", methods=["POST"])
 @access("company")
 def naming_request(project_id: int):
-    project = visible_project_or_404(project_id)
-    form = NamingForm(prefix="naming")
-    form.validate_on_submit()
-    sponsor = _sponsor(request.form.get("sponsor_id"))
-    if sponsor is None:
-        abort(403)
+    project, form, sponsor = _sponsor_post(project_id, NamingForm, "naming")
     if attempt(lambda: naming.request_naming(acting_user(), project, sponsor, form.name.data), form=form):
         flash(_("冠名申请已提交，等待主办方审批。"), "success")
         return redirect(_project_url(project))
