@@ -74,5 +74,7 @@ def format_yuan(amount: Decimal | None) -> str:
     """¥3,000 for whole yuan, ¥3,000.50 otherwise: how people say an amount in a sentence."""
     if amount is None:
         return "—"
-    amount = quantize(amount)
-    return "¥{:,.0f}".format(amount) if amount == amount.to_integral_value() else format_money(amount)
+    if not isinstance(amount, Decimal) or amount.as_tuple().exponent < -2:  # amounts from the database need no rounding
+        amount = quantize(amount)
+    text = f"{amount:,.2f}"
+    return "¥" + (text[:-3] if text.endswith(".00") else text)

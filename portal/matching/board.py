@@ -3,9 +3,9 @@
 board_state(session) is what the projector page shows and polls once a second (static/js/board.js):
 every shown project in running order with its bar (创投资金, cash pledged, accepted in-kind value and
 match as segments of the goal), its in-kind value beside, its backers' display names and 已满额 once
-its gap is zero; the session totals; the match pool; the newest live pledges. It is read in a fixed
-number of queries whatever the number of projects and pledges (project_figures and a few more), and
-nothing is kept in process memory, so any number of app servers answer alike. Amounts and texts are
+its gap is zero; the session totals; the match pool; the newest live pledges. It is read in four
+statements whatever the number of projects and pledges (_BOARD: the projects with all their figures,
+then the backers' names, the pool, the ticker), and nothing is kept in process memory, so any number of app servers answer alike. Amounts and texts are
 formatted here, in the reader's language: the script only places them.
 
 session_results(session) is the public page of a settled session: the funded projects, their
@@ -24,13 +24,16 @@ from ..applications.models import Application
 from ..audit import AuditEvent
 from ..extensions import db
 from ..i18n import translate
+from ..judging.models import Award, AwardTier
 from ..types import format_yuan, to_local
-from .funding import ZERO, ProjectFigures, match_used, project_figures
+from .funding import PLEDGE_SUMS, ZERO, ProjectFigures, money_of, match_used, project_figures, set_pledge_sums
 from .models import (
     LIVE_PLEDGE_STATUSES,
     MatchAllocation,
     MatchingSession,
     MatchMode,
+    NamingRequest,
+    NamingStatus,
     Pledge,
     PledgeKind,
     PledgeStatus,
@@ -52,11 +55,49 @@ _SHOWN = (
 )
 _SPONSORS = sa.select(Organization.id, Organization.name, Organization.board_name, Organization.board_anonymous,
                       Organization.legal_form).where(Organization.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _board_query() -> sa.Select:
+    """Every shown project of a session with its figures, in one statement (the board is read once a
+    second by every screen in the room): the live pledges and the match rows are each summed in one
+    pass over a covering index (migration 0007), the award and the approved name looked up per row."""
+    session_id = sa.bindparam("session_id")
+    shown = (sa.select(SessionProject.id).where(SessionProject.session_id == session_id,
+                                                SessionProject.withdrawn_at.is_(None)).scalar_subquery())
+    pledges = (
+        sa.select(Pledge.project_id.label("project_id"), *(column.label(name) for name, column in PLEDGE_SUMS))
+        .where(Pledge.project_id.in_(shown), Pledge.status.in_(LIVE_PLEDGE_STATUSES))
+        .group_by(Pledge.project_id).subquery("live_pledges")
+    )
+    match = (
+        sa.select(MatchAllocation.project_id, sa.func.sum(MatchAllocation.amount).label("amount"))
+        .where(MatchAllocation.project_id.in_(shown)).group_by(MatchAllocation.project_id).subquery("match")
+    )
+    awarded = (sa.select(sa.func.sum(AwardTier.amount)).join(Award, Award.tier_id == AwardTier.id)
+               .where(Award.application_id == SessionProject.application_id).scalar_subquery())
+    naming = (sa.select(NamingRequest.name).where(NamingRequest.project_id == SessionProject.id,
+                                                  NamingRequest.status == NamingStatus.APPROVED)
+              .limit(1).scalar_subquery())
+    return (
+        sa.select(SessionProject.id, SessionProject.goal, Application.title, Organization.name.label("organization"),
+                  naming.label("naming"), awarded.label("awarded"), match.c.amount.label("match"),
+                  *(pledges.c[name] for name, _ in PLEDGE_SUMS))
+        .join(Application, Application.id == SessionProject.application_id)
+        .join(Organization, Organization.id == Application.organization_id)
+        .outerjoin(pledges, pledges.c.project_id == SessionProject.id)
+        .outerjoin(match, match.c.project_id == SessionProject.id)
+        .where(SessionProject.session_id == session_id, SessionProject.withdrawn_at.is_(None))
+        .order_by(SessionProject.position, SessionProject.id)
+    )
+
+
+_BOARD = _board_query()
 _TICKER = (
     sa.select(Pledge.id, Pledge.project_id, Pledge.sponsor_id, Pledge.kind, Pledge.amount, Pledge.is_claim,
               Pledge.in_kind_description, Pledge.in_kind_quantity, Pledge.created_at)
-    .where(Pledge.session_id == sa.bindparam("session_id"), Pledge.project_id.in_(sa.bindparam("ids", expanding=True)),
-           Pledge.status.in_(LIVE_PLEDGE_STATUSES))
+    .join(SessionProject, SessionProject.id == Pledge.project_id)
+    .where(Pledge.session_id == sa.bindparam("session_id"), Pledge.status.in_(LIVE_PLEDGE_STATUSES),
+           SessionProject.withdrawn_at.is_(None))
     .order_by(Pledge.id.desc())  # rows are appended: the last id is the newest, read from the index backwards
     .limit(TICKER_SIZE)
 )
@@ -73,9 +114,16 @@ def sponsor_names(sponsor_ids) -> dict[int, str]:
     ids = set(sponsor_ids)
     if not ids:
         return {}
-    rows = db.session.execute(_SPONSORS, {"ids": list(ids)})
+    rows = db.session.connection().execute(_SPONSORS, {"ids": list(ids)})
     public_name = Organization.public_name.fget  # the same rule as the model's, on a plain row
-    return {row.id: translate(public_name(row)) if row.board_anonymous else public_name(row) for row in rows}
+    anonymous: dict[object, str] = {}  # the one or two anonymous names, translated once
+    names = {}
+    for row in rows:
+        name = public_name(row)
+        if row.board_anonymous:
+            name = anonymous.get(name) or anonymous.setdefault(name, translate(name))
+        names[row.id] = name
+    return names
 
 
 def _names(ids, names: dict[int, str]) -> list[str]:
@@ -98,12 +146,13 @@ class _Texts:
         self.claim = gettext("认领 %(amount)s")
 
 
-def _segments(f: ProjectFigures, texts: _Texts) -> list[dict]:
+def _segments(f: ProjectFigures, cash: Decimal, texts: _Texts) -> list[dict]:
     """The bar's parts as shares of the goal, laid end to end and never past 100 %."""
-    parts = (("awarded", f.awarded), ("cash", f.cash_pledged), ("in_kind", f.in_kind_accepted), ("match", f.match))
     segments, x = [], 0.0
-    for kind, amount in parts:
-        width = min(100.0 - x, f.share(amount)) if amount > 0 else 0.0
+    for kind, amount in (("awarded", f.awarded), ("cash", cash), ("in_kind", f.in_kind_accepted), ("match", f.match)):
+        if amount <= 0:
+            continue
+        width = min(100.0 - x, f.share(amount))
         if width <= 0:
             continue
         segments.append({"kind": kind, "x": round(x, 2), "width": round(width, 2),
@@ -112,29 +161,33 @@ def _segments(f: ProjectFigures, texts: _Texts) -> list[dict]:
     return segments
 
 
-def _percent(f: ProjectFigures) -> int:
-    if f.goal <= 0:
+def _percent(goal: Decimal, gap: Decimal) -> int:
+    if goal <= 0:
         return 0
-    if f.is_full:
+    if gap <= 0:
         return 100
-    return min(99, int((f.goal - f.gap) * 100 / f.goal))
+    return min(99, int((goal - gap) * 100 / goal))
 
 
-def _project(number: int, project, f: ProjectFigures, naming: str | None, names: dict[int, str],
-             texts: _Texts) -> dict:
-    goal = format_yuan(f.goal)
+def _project(number: int, project, f: ProjectFigures, names: dict[int, str], texts: _Texts) -> dict:
+    """One project's card. Each figure is computed once: the board builds fifty of these a second."""
+    goal, cash = f.goal, f.cash_pledged
+    raised = cash + f.in_kind_accepted + f.match
+    gap = max(ZERO, goal - f.awarded - raised)
+    full = goal > 0 and gap == 0
+    goal_text = format_yuan(goal)
     return {
         "id": project.id,
         "number": number,
         "title": project.title,
-        "naming": naming or "",
+        "naming": project.naming or "",
         "organization": project.organization,
-        "goal": goal,
-        "percent": _percent(f),
-        "full": f.is_full,
-        "progress_text": texts.progress % {"raised": format_yuan(f.awarded + f.raised), "goal": goal},
-        "gap_text": texts.full if f.is_full else texts.gap % {"gap": format_yuan(f.gap)},
-        "segments": _segments(f, texts),
+        "goal": goal_text,
+        "percent": _percent(goal, gap),
+        "full": full,
+        "progress_text": texts.progress % {"raised": format_yuan(f.awarded + raised), "goal": goal_text},
+        "gap_text": texts.full if full else texts.gap % {"gap": format_yuan(gap)},
+        "segments": _segments(f, cash, texts),
         "in_kind": texts.in_kind % {"value": format_yuan(f.in_kind_total)} if f.in_kind_total > 0 else "",
         "backers": _names(f.sponsor_ids, names),
     }
@@ -164,13 +217,12 @@ def _what(texts: _Texts, kind: PledgeKind, amount: Decimal, is_claim: bool, desc
     return format_yuan(amount)
 
 
-def _ticker(session: MatchingSession, titles: dict[int, str], names: dict[int, str], texts: _Texts) -> list[dict]:
+def _ticker(connection, session: MatchingSession, titles: dict[int, str], names: dict[int, str],
+            texts: _Texts) -> list[dict]:
     """The newest live pledges to shown projects, newest (the last written) first."""
-    if not titles:
-        return []
-    rows = db.session.execute(_TICKER, {"session_id": session.id, "ids": list(titles)})
+    rows = connection.execute(_TICKER, {"session_id": session.id})
     return [
-        {"id": pledge_id, "sponsor": names.get(sponsor_id, ""), "project": titles[project_id],
+        {"id": pledge_id, "sponsor": names.get(sponsor_id, ""), "project": titles.get(project_id, ""),
          "in_kind": kind == PledgeKind.IN_KIND, "what": _what(texts, kind, amount, is_claim, description, quantity),
          "time": to_local(created_at).strftime("%H:%M")}
         for pledge_id, project_id, sponsor_id, kind, amount, is_claim, description, quantity, created_at in rows
@@ -201,22 +253,33 @@ def state_version(session: MatchingSession) -> str:
     return f"{session.id}-{session.status.value}-{last}-{get_locale()}"
 
 
+def _board_figures(connection, session: MatchingSession) -> list[tuple]:
+    """(row, figures) of each shown project in running order, from one statement (_BOARD)."""
+    shown = []
+    for row in connection.execute(_BOARD, {"session_id": session.id}):
+        figure = ProjectFigures(project_id=row.id, goal=money_of(row.goal), awarded=money_of(row.awarded),
+                                match=money_of(row.match))
+        set_pledge_sums(figure, *row[-len(PLEDGE_SUMS):])
+        shown.append((row, figure))
+    return shown
+
+
 def board_state(session: MatchingSession) -> dict:
-    """Everything the board shows, JSON-ready, in a fixed number of queries (nine, the session's
-    own aside), whatever the number of projects and pledges."""
-    projects = shown_projects(session)
-    figures = project_figures(projects, received=False)
-    ordered = [figures[p.id] for p in projects]
+    """Everything the board shows, JSON-ready, in four statements (the session's own aside) whatever
+    the number of projects and pledges: the projects with their figures, the backers' names, the
+    match used, the ticker."""
+    connection = db.session.connection()
+    shown = _board_figures(connection, session)
+    ordered = [figure for _, figure in shown]
     names = sponsor_names(set().union(*(f.sponsor_ids for f in ordered)))
-    namings = approved_names(figures)
     texts = _Texts()
     return {
         "session": {"id": session.id, "title": session.title, "status": session.status.value,
                     "status_label": gettext(session.status.label), "open": session.accepts_pledges},
         "totals": _totals(ordered),
         "pool": _pool(session),
-        "projects": [_project(n, p, figures[p.id], namings.get(p.id), names, texts) for n, p in enumerate(projects, 1)],
-        "ticker": _ticker(session, {p.id: namings.get(p.id) or p.title for p in projects}, names, texts),
+        "projects": [_project(n, row, figure, names, texts) for n, (row, figure) in enumerate(shown, 1)],
+        "ticker": _ticker(connection, session, {row.id: row.naming or row.title for row, _ in shown}, names, texts),
     }
 
 

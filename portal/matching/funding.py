@@ -89,11 +89,18 @@ _AWARDED = (
     .where(Award.application_id.in_(_IDS))
     .group_by(Award.application_id)
 )
-# One pass over the live pledges, one row per project: the four sums and the sponsors behind it.
+# One pass over the live pledges, one row per project: the four sums and the sponsors behind it
+# (shared with the board's statement, board.py).
+PLEDGE_SUMS = (
+    ("cash_pending", _sum_where(_CASH & ~_CONFIRMED)),
+    ("cash_confirmed", _sum_where(_CASH & _CONFIRMED)),
+    ("in_kind_accepted", _sum_where(_IN_KIND & Pledge.value_accepted_at.is_not(None))),
+    ("in_kind_total", _sum_where(_IN_KIND)),
+    ("sponsor_ids", _ids_where()),
+    ("confirmed_sponsor_ids", _ids_where(_CONFIRMED)),
+)
 _PLEDGES = (
-    sa.select(Pledge.project_id, _sum_where(_CASH & ~_CONFIRMED), _sum_where(_CASH & _CONFIRMED),
-              _sum_where(_IN_KIND & Pledge.value_accepted_at.is_not(None)), _sum_where(_IN_KIND),
-              _ids_where(), _ids_where(_CONFIRMED))
+    sa.select(Pledge.project_id, *(column for _, column in PLEDGE_SUMS))
     .where(Pledge.project_id.in_(_IDS), Pledge.status.in_(LIVE_PLEDGE_STATUSES))
     .group_by(Pledge.project_id)
 )
@@ -112,6 +119,24 @@ _RECEIVED = (
 
 def _id_set(text: str | None) -> set[int]:
     return {int(i) for i in text.split(",")} if text else set()
+
+
+def money_of(value) -> Decimal:
+    """A sum as the database returns it (Decimal on PostgreSQL; int or float on SQLite) in yuan."""
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(value)).quantize(ZERO)  # repr: the float's shortest form, not its binary expansion
+
+
+def set_pledge_sums(figure: ProjectFigures, pending, cash, accepted, in_kind, sponsors, confirmed) -> None:
+    """A project's figures from one row of PLEDGE_SUMS."""
+    figure.cash_pending, figure.cash_confirmed = money_of(pending), money_of(cash)
+    figure.in_kind_accepted, figure.in_kind_total = money_of(accepted), money_of(in_kind)
+    figure.sponsor_ids, figure.confirmed_sponsor_ids = _id_set(sponsors), _id_set(confirmed)
 
 
 def awarded_amounts(application_ids) -> dict[int, Decimal]:
@@ -134,16 +159,14 @@ def project_figures(projects: list[SessionProject], *, received: bool = True) ->
     awarded = awarded_amounts(p.application_id for p in projects)
     for project in projects:
         figures[project.id].awarded = awarded.get(project.application_id, ZERO)
-    for project_id, pending, cash, accepted, in_kind, sponsors, confirmed in db.session.execute(_PLEDGES, ids):
-        figure = figures[project_id]
-        figure.cash_pending, figure.cash_confirmed = Decimal(pending), Decimal(cash)
-        figure.in_kind_accepted, figure.in_kind_total = Decimal(accepted), Decimal(in_kind)
-        figure.sponsor_ids, figure.confirmed_sponsor_ids = _id_set(sponsors), _id_set(confirmed)
-    for project_id, total in db.session.execute(_MATCH, ids):
-        figures[project_id].match = Decimal(total or 0)
+    connection = db.session.connection()  # Core statements: the ORM layer adds nothing to them
+    for project_id, *sums in connection.execute(_PLEDGES, ids):
+        set_pledge_sums(figures[project_id], *sums)
+    for project_id, total in connection.execute(_MATCH, ids):
+        figures[project_id].match = money_of(total)
     if received:
-        for project_id, total in db.session.execute(_RECEIVED, ids):
-            figures[project_id].received = Decimal(total or 0)
+        for project_id, total in connection.execute(_RECEIVED, ids):
+            figures[project_id].received = money_of(total)
     return figures
 
 

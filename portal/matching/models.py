@@ -219,7 +219,8 @@ class Pledge(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("matching_sessions.id", ondelete="CASCADE"), index=True)
-    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_projects.id", ondelete="CASCADE"), index=True)
+    # Indexed by ix_pledges_project_live (below), which starts with it.
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_projects.id", ondelete="CASCADE"))
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     award_id: Mapped[int | None] = mapped_column(sa.ForeignKey("awards.id", ondelete="CASCADE"), index=True)
     sponsor_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
@@ -255,7 +256,9 @@ class Pledge(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="positive_amount"),
-        sa.Index("ix_pledges_project_status", "project_id", "status"),
+        # Covering: a project's live pledges are summed (funding.PLEDGE_SUMS; the board, once a second)
+        # from the index alone, without reading the rows.
+        sa.Index("ix_pledges_project_live", "project_id", "status", "kind", "amount", "sponsor_id", "value_accepted_at"),
     )
 
     @property
@@ -311,7 +314,8 @@ class MatchAllocation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("matching_sessions.id", ondelete="CASCADE"), index=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("session_projects.id", ondelete="CASCADE"), index=True)
+    # Indexed by ix_match_allocations_project_amount (below): a project's match summed from the index.
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("session_projects.id", ondelete="CASCADE"))
     pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id", ondelete="CASCADE"), unique=True)
     sponsor_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money())
@@ -321,7 +325,8 @@ class MatchAllocation(db.Model):
     session: Mapped[MatchingSession] = relationship()
     pledge: Mapped[Pledge] = relationship(backref="match_allocations")
 
-    __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount_not_negative"),)
+    __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+                      sa.Index("ix_match_allocations_project_amount", "project_id", "amount"))
 
     @property
     def audit_committee_id(self) -> int | None:

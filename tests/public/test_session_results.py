@@ -90,3 +90,8 @@ def test_settled_sessions_are_listed_on_the_public_site(settled, client):
 
 def test_an_unknown_session_is_404(app, client):
     assert client.get("/sessions/424242").status_code == 404
+
+
+def test_the_public_navigation_links_the_results(app, client):
+    nav = client.get("/calls/").get_data(as_text=True).split("</nav>")[0]
+    assert 'href="/sessions/"' in nav and "对接会成果" in nav
