@@ -1,23 +1,25 @@
-"""The venue board (大屏) and the public results of a settled session: read models only.
+"""The venue board (大屏): read models only.
 
-board_state(session) is what the projector page shows and polls once a second (static/js/board.js):
-every shown project in running order with its bar (创投资金, cash pledged, accepted in-kind value and
-match as segments of the goal), its in-kind value beside, its backers' display names and 已满额 once
-its gap is zero; the session totals; the match pool; the newest live pledges. It is read in four
-statements whatever the number of projects and pledges (_BOARD: the projects with all their figures,
-then the backers' names, the pool, the ticker), and nothing is kept in process memory, so any number of app servers answer alike. Amounts and texts are
-formatted here, in the reader's language: the script only places them.
+board_state(session) is what the projector page polls once a second from every screen in the room
+(static/js/board.js): every shown project in running order with its goal, 创投资金, cash pledged,
+accepted in-kind value, match, its in-kind value beside, its gap and percent, its backers' display
+names; the session totals; the match pool; the newest live pledges. It is read in four statements
+whatever the number of projects and pledges (_BOARD: the projects with all their figures; then the
+backers' names, the pool, the ticker), and nothing is kept in process memory, so any number of app
+servers answer alike.
 
-session_results(session) is the public page of a settled session: the funded projects, their
-backers' display names, and the totals — each a sum of rows (funding.py).
+Each project's figures are exact amounts (strings of yuan, computed here with Decimal); their
+wording (已筹 … / 目标 …, 仍需 …, the bar's segments) is put together by the script from templates the
+page carries in the reader's language, and by card() for the page's first paint — the poll stays
+cheap. Totals, the pool and the ticker come worded from here.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import get_locale, gettext
-from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organization
 from ..applications.models import Application
@@ -26,7 +28,7 @@ from ..extensions import db
 from ..i18n import translate
 from ..judging.models import Award, AwardTier
 from ..types import format_yuan, to_local
-from .funding import PLEDGE_SUMS, ZERO, ProjectFigures, money_of, match_used, project_figures, set_pledge_sums
+from .funding import ZERO, id_set, ids_where, match_used, money_of, sum_where
 from .models import (
     LIVE_PLEDGE_STATUSES,
     MatchAllocation,
@@ -36,36 +38,35 @@ from .models import (
     NamingStatus,
     Pledge,
     PledgeKind,
-    PledgeStatus,
     SessionProject,
     SessionStatus,
 )
-from .naming import approved_names
 
 TICKER_SIZE = 8  # the newest live pledges on the board
 
-
-_SHOWN = (
-    sa.select(SessionProject.id, SessionProject.goal, SessionProject.application_id, SessionProject.position,
-              Application.title, Organization.name.label("organization"))
-    .join(Application, Application.id == SessionProject.application_id)
-    .join(Organization, Organization.id == Application.organization_id)
-    .where(SessionProject.session_id == sa.bindparam("session_id"), SessionProject.withdrawn_at.is_(None))
-    .order_by(SessionProject.position, SessionProject.id)
-)
 _SPONSORS = sa.select(Organization.id, Organization.name, Organization.board_name, Organization.board_anonymous,
                       Organization.legal_form).where(Organization.id.in_(sa.bindparam("ids", expanding=True)))
 
+_IN_KIND = Pledge.kind != PledgeKind.CASH
+# What the board sums of a project's live pledges: fewer sums than funding.PLEDGE_SUMS (it needs no
+# pending/confirmed split), so the pass over the covering index is cheaper.
+_BOARD_SUMS = (
+    ("cash", sum_where(Pledge.kind == PledgeKind.CASH)),
+    ("in_kind_accepted", sum_where(_IN_KIND & Pledge.value_accepted_at.is_not(None))),
+    ("in_kind", sum_where(_IN_KIND)),
+    ("sponsor_ids", ids_where()),
+)
+
 
 def _board_query() -> sa.Select:
-    """Every shown project of a session with its figures, in one statement (the board is read once a
-    second by every screen in the room): the live pledges and the match rows are each summed in one
-    pass over a covering index (migration 0007), the award and the approved name looked up per row."""
+    """Every shown project of a session with its figures, in one statement: the live pledges and the
+    match rows each summed in one pass over a covering index (migration 0007), the award and the
+    approved name looked up per row."""
     session_id = sa.bindparam("session_id")
     shown = (sa.select(SessionProject.id).where(SessionProject.session_id == session_id,
                                                 SessionProject.withdrawn_at.is_(None)).scalar_subquery())
     pledges = (
-        sa.select(Pledge.project_id.label("project_id"), *(column.label(name) for name, column in PLEDGE_SUMS))
+        sa.select(Pledge.project_id.label("project_id"), *(column.label(name) for name, column in _BOARD_SUMS))
         .where(Pledge.project_id.in_(shown), Pledge.status.in_(LIVE_PLEDGE_STATUSES))
         .group_by(Pledge.project_id).subquery("live_pledges")
     )
@@ -81,7 +82,7 @@ def _board_query() -> sa.Select:
     return (
         sa.select(SessionProject.id, SessionProject.goal, Application.title, Organization.name.label("organization"),
                   naming.label("naming"), awarded.label("awarded"), match.c.amount.label("match"),
-                  *(pledges.c[name] for name, _ in PLEDGE_SUMS))
+                  *(pledges.c[name] for name, _ in _BOARD_SUMS))
         .join(Application, Application.id == SessionProject.application_id)
         .join(Organization, Organization.id == Application.organization_id)
         .outerjoin(pledges, pledges.c.project_id == SessionProject.id)
@@ -101,12 +102,31 @@ _TICKER = (
     .order_by(Pledge.id.desc())  # rows are appended: the last id is the newest, read from the index backwards
     .limit(TICKER_SIZE)
 )
+_SESSION = sa.select(MatchingSession.id, MatchingSession.title, MatchingSession.status, MatchingSession.committee_id,
+                     MatchingSession.match_ratio, MatchingSession.match_pool, MatchingSession.match_mode
+                     ).where(MatchingSession.id == sa.bindparam("session_id"))
 
 
-def shown_projects(session: MatchingSession) -> list:
-    """The session's projects not withdrawn, in running order: rows with the project's id, goal,
-    application_id and position, its application's title and its NGO's name (organization)."""
-    return db.session.execute(_SHOWN, {"session_id": session.id}).all()
+@dataclass(frozen=True, slots=True)
+class BoardSession:
+    """What the polled state needs of its session, read as one row (an ORM object costs the poll
+    more than the row): its permission (can_view_board), its version, its pool."""
+
+    id: int
+    title: str
+    status: SessionStatus
+    committee_id: int
+    match_ratio: Decimal
+    match_pool: Decimal
+    match_mode: MatchMode
+
+    has_match = property(MatchingSession.has_match.fget)
+    accepts_pledges = property(MatchingSession.accepts_pledges.fget)
+
+
+def board_session(session_id: int) -> BoardSession | None:
+    row = db.session.connection().execute(_SESSION, {"session_id": session_id}).first()
+    return BoardSession(*row) if row else None
 
 
 def sponsor_names(sponsor_ids) -> dict[int, str]:
@@ -126,39 +146,9 @@ def sponsor_names(sponsor_ids) -> dict[int, str]:
     return names
 
 
-def _names(ids, names: dict[int, str]) -> list[str]:
+def display_names(ids, names: dict[int, str]) -> list[str]:
     """Display names sorted, an anonymous name shown once however many sponsors chose it."""
     return sorted({names[i] for i in ids if i in names})
-
-
-class _Texts:
-    """The board's texts, translated once per state (not once per project)."""
-
-    def __init__(self):
-        self.segments = {"awarded": gettext("创投资金"), "cash": gettext("认捐"),
-                         "in_kind": gettext("物资/服务（已认可）"), "match": gettext("配捐")}
-        self.full = gettext("已满额")
-        self.gap = gettext("仍需 %(gap)s")
-        self.progress = gettext("已筹 %(raised)s / 目标 %(goal)s")
-        self.in_kind = gettext("物资/服务 %(value)s")
-        self.goods = gettext("%(goods)s（估值 %(value)s）")
-        self.goods_unnamed = gettext("物资/服务")
-        self.claim = gettext("认领 %(amount)s")
-
-
-def _segments(f: ProjectFigures, cash: Decimal, texts: _Texts) -> list[dict]:
-    """The bar's parts as shares of the goal, laid end to end and never past 100 %."""
-    segments, x = [], 0.0
-    for kind, amount in (("awarded", f.awarded), ("cash", cash), ("in_kind", f.in_kind_accepted), ("match", f.match)):
-        if amount <= 0:
-            continue
-        width = min(100.0 - x, f.share(amount))
-        if width <= 0:
-            continue
-        segments.append({"kind": kind, "x": round(x, 2), "width": round(width, 2),
-                         "label": f"{texts.segments[kind]} {format_yuan(amount)}"})
-        x += width
-    return segments
 
 
 def _percent(goal: Decimal, gap: Decimal) -> int:
@@ -169,31 +159,7 @@ def _percent(goal: Decimal, gap: Decimal) -> int:
     return min(99, int((goal - gap) * 100 / goal))
 
 
-def _project(number: int, project, f: ProjectFigures, names: dict[int, str], texts: _Texts) -> dict:
-    """One project's card. Each figure is computed once: the board builds fifty of these a second."""
-    goal, cash = f.goal, f.cash_pledged
-    raised = cash + f.in_kind_accepted + f.match
-    gap = max(ZERO, goal - f.awarded - raised)
-    full = goal > 0 and gap == 0
-    goal_text = format_yuan(goal)
-    return {
-        "id": project.id,
-        "number": number,
-        "title": project.title,
-        "naming": project.naming or "",
-        "organization": project.organization,
-        "goal": goal_text,
-        "percent": _percent(goal, gap),
-        "full": full,
-        "progress_text": texts.progress % {"raised": format_yuan(f.awarded + raised), "goal": goal_text},
-        "gap_text": texts.full if full else texts.gap % {"gap": format_yuan(gap)},
-        "segments": _segments(f, cash, texts),
-        "in_kind": texts.in_kind % {"value": format_yuan(f.in_kind_total)} if f.in_kind_total > 0 else "",
-        "backers": _names(f.sponsor_ids, names),
-    }
-
-
-def _pool(session: MatchingSession) -> dict | None:
+def _pool(session: MatchingSession | BoardSession) -> dict | None:
     """The match pool: what is left, or that it is used up (配捐资金池已用完)."""
     if not session.has_match:
         return None
@@ -207,44 +173,31 @@ def _pool(session: MatchingSession) -> dict | None:
             "text": gettext("配捐资金池剩余 %(left)s（共 %(pool)s）", left=format_yuan(left), pool=format_yuan(session.match_pool))}
 
 
-def _what(texts: _Texts, kind: PledgeKind, amount: Decimal, is_claim: bool, description: str, quantity: str) -> str:
+def _what(kind: PledgeKind, amount: Decimal, is_claim: bool, description: str, quantity: str) -> str:
     """A ticker line's gift: an amount of cash, a claim, or the goods or service it is."""
     if kind == PledgeKind.IN_KIND:
-        goods = " ".join(part for part in (description, quantity) if part) or texts.goods_unnamed
-        return texts.goods % {"goods": goods, "value": format_yuan(amount)}
+        goods = " ".join(part for part in (description, quantity) if part) or gettext("物资/服务")
+        return gettext("%(goods)s（估值 %(value)s）", goods=goods, value=format_yuan(amount))
     if is_claim:
-        return texts.claim % {"amount": format_yuan(amount)}
+        return gettext("认领 %(amount)s", amount=format_yuan(amount))
     return format_yuan(amount)
 
 
-def _ticker(connection, session: MatchingSession, titles: dict[int, str], names: dict[int, str],
-            texts: _Texts) -> list[dict]:
+def _ticker(connection, session, titles: dict[int, str], names: dict[int, str]) -> list[dict]:
     """The newest live pledges to shown projects, newest (the last written) first."""
     rows = connection.execute(_TICKER, {"session_id": session.id})
     return [
         {"id": pledge_id, "sponsor": names.get(sponsor_id, ""), "project": titles.get(project_id, ""),
-         "in_kind": kind == PledgeKind.IN_KIND, "what": _what(texts, kind, amount, is_claim, description, quantity),
+         "in_kind": kind == PledgeKind.IN_KIND, "what": _what(kind, amount, is_claim, description, quantity),
          "time": to_local(created_at).strftime("%H:%M")}
         for pledge_id, project_id, sponsor_id, kind, amount, is_claim, description, quantity, created_at in rows
     ]
 
 
-def _totals(figures: list[ProjectFigures]) -> dict:
-    sponsors = set().union(*(f.sponsor_ids for f in figures))
-    return {
-        "pledged": format_yuan(sum((f.cash_pledged for f in figures), ZERO)),
-        "matched": format_yuan(sum((f.match for f in figures), ZERO)),
-        "in_kind": format_yuan(sum((f.in_kind_total for f in figures), ZERO)),
-        "funded": sum(1 for f in figures if f.cash_pledged > 0),
-        "projects": len(figures),
-        "sponsors": len(sponsors),
-    }
-
-
 _LAST_EVENT = sa.select(sa.func.max(AuditEvent.id))
 
 
-def state_version(session: MatchingSession) -> str:
+def state_version(session: MatchingSession | BoardSession) -> str:
     """What the state depends on, in one indexed read: every change to a session, its projects,
     pledges, match, namings, awards and sponsors is audited (portal.audit), so the latest audit
     event moves whenever the board may have changed (and sometimes when it has not). With the
@@ -253,80 +206,74 @@ def state_version(session: MatchingSession) -> str:
     return f"{session.id}-{session.status.value}-{last}-{get_locale()}"
 
 
-def _board_figures(connection, session: MatchingSession) -> list[tuple]:
-    """(row, figures) of each shown project in running order, from one statement (_BOARD)."""
-    shown = []
-    for row in connection.execute(_BOARD, {"session_id": session.id}):
-        figure = ProjectFigures(project_id=row.id, goal=money_of(row.goal), awarded=money_of(row.awarded),
-                                match=money_of(row.match))
-        set_pledge_sums(figure, *row[-len(PLEDGE_SUMS):])
-        shown.append((row, figure))
-    return shown
-
-
-def board_state(session: MatchingSession) -> dict:
+def board_state(session: MatchingSession | BoardSession) -> dict:
     """Everything the board shows, JSON-ready, in four statements (the session's own aside) whatever
-    the number of projects and pledges: the projects with their figures, the backers' names, the
-    match used, the ticker."""
+    the number of projects and pledges. Amounts are strings of exact yuan ("12345.60")."""
     connection = db.session.connection()
-    shown = _board_figures(connection, session)
-    ordered = [figure for _, figure in shown]
-    names = sponsor_names(set().union(*(f.sponsor_ids for f in ordered)))
-    texts = _Texts()
+    rows = connection.execute(_BOARD, {"session_id": session.id}).all()
+    backers = [id_set(row.sponsor_ids) for row in rows]
+    sponsors = set().union(*backers)
+    names = sponsor_names(sponsors)
+    projects, pledged, matched, in_kind_total, funded = [], ZERO, ZERO, ZERO, 0
+    for number, (row, ids) in enumerate(zip(rows, backers), 1):
+        goal, awarded, match = money_of(row.goal), money_of(row.awarded), money_of(row.match)
+        cash, accepted, in_kind = money_of(row.cash), money_of(row.in_kind_accepted), money_of(row.in_kind)
+        raised = cash + accepted + match
+        gap = max(ZERO, goal - awarded - raised)
+        projects.append({
+            "id": row.id, "number": number, "title": row.title, "naming": row.naming or "",
+            "organization": row.organization, "goal": str(goal), "awarded": str(awarded), "cash": str(cash),
+            "in_kind_accepted": str(accepted), "match": str(match), "in_kind": str(in_kind),
+            "raised": str(awarded + raised), "gap": str(gap), "percent": _percent(goal, gap),
+            "full": goal > 0 and gap == 0, "backers": display_names(ids, names),
+        })
+        pledged, matched, in_kind_total, funded = pledged + cash, matched + match, in_kind_total + in_kind, funded + (cash > 0)
     return {
         "session": {"id": session.id, "title": session.title, "status": session.status.value,
                     "status_label": gettext(session.status.label), "open": session.accepts_pledges},
-        "totals": _totals(ordered),
+        "totals": {"pledged": format_yuan(pledged), "matched": format_yuan(matched), "in_kind": format_yuan(in_kind_total),
+                   "funded": funded, "projects": len(rows), "sponsors": len(sponsors)},
         "pool": _pool(session),
-        "projects": [_project(n, row, figure, names, texts) for n, (row, figure) in enumerate(shown, 1)],
-        "ticker": _ticker(connection, session, {row.id: row.naming or row.title for row, _ in shown}, names, texts),
+        "projects": projects,
+        "ticker": _ticker(connection, session, {row.id: row.naming or row.title for row in rows}, names),
     }
 
 
-def session_results(session: MatchingSession) -> dict:
-    """The public results of a settled session: the projects with a confirmed pledge, their backers
-    (confirmed pledges only) and the totals, each a sum of rows."""
-    projects = shown_projects(session)
-    figures = project_figures(projects, received=False)
-    names = sponsor_names(set().union(*(f.confirmed_sponsor_ids for f in figures.values())))
-    namings = approved_names(figures)
-    funded = [(p, figures[p.id]) for p in projects if figures[p.id].confirmed_sponsor_ids]
-    sponsors = set().union(*(f.confirmed_sponsor_ids for _, f in funded)) if funded else set()
-    # A settled session has no pending pledge left: its live cash is confirmed cash, its in kind confirmed.
+# --- the wording of a project's card (the page's first paint; board.js words the polls alike) --------
+
+# The bar's segments (kind: the field it shows), laid end to end in this order.
+SEGMENTS = (("awarded", "awarded"), ("cash", "cash"), ("in_kind", "in_kind_accepted"), ("match", "match"))
+
+
+def card_labels() -> dict[str, str]:
+    """The templates a card is worded from, in the reader's language: given to board.js once, in
+    the page (data-labels), and used by card() for the first paint."""
     return {
-        "projects": [
-            {"id": p.id, "title": p.title, "naming": namings.get(p.id) or "", "organization": p.organization,
-             "cash": f.cash_confirmed, "match": f.match, "in_kind": f.in_kind_total, "awarded": f.awarded,
-             "backers": _names(f.confirmed_sponsor_ids, names)}
-            for p, f in funded
-        ],
-        "shown": len(projects),
-        "funded": len(funded),
-        "sponsors": len(sponsors),
-        "cash": sum((f.cash_confirmed for _, f in funded), ZERO),
-        "match": sum((f.match for _, f in funded), ZERO),
-        "in_kind": sum((f.in_kind_total for _, f in funded), ZERO),
+        "segment_awarded": gettext("创投资金"), "segment_cash": gettext("认捐"),
+        "segment_in_kind": gettext("物资/服务（已认可）"), "segment_match": gettext("配捐"),
+        "full": gettext("已满额"), "gap": gettext("仍需 %(gap)s"),
+        "progress": gettext("已筹 %(raised)s / 目标 %(goal)s"), "in_kind": gettext("物资/服务 %(value)s"),
     }
 
 
-def settled_sessions(limit: int | None = None) -> list[tuple[MatchingSession, Decimal, Decimal]]:
-    """Settled sessions, newest first, each with its confirmed cash and its match (two sums)."""
-    query = (sa.select(MatchingSession).where(MatchingSession.status == SessionStatus.SETTLED)
-             .options(joinedload(MatchingSession.committee).load_only(Organization.id, Organization.name))
-             .order_by(MatchingSession.settled_at.desc(), MatchingSession.id.desc()))
-    sessions = list(db.session.scalars(query.limit(limit) if limit else query))
-    if not sessions:
-        return []
-    ids = [s.id for s in sessions]
-    cash = dict(db.session.execute(
-        sa.select(Pledge.session_id, sa.func.sum(Pledge.amount))
-        .join(SessionProject, SessionProject.id == Pledge.project_id)
-        .where(Pledge.session_id.in_(ids), Pledge.kind == PledgeKind.CASH, Pledge.status == PledgeStatus.CONFIRMED,
-               SessionProject.withdrawn_at.is_(None))
-        .group_by(Pledge.session_id)
-    ).all())
-    match = dict(db.session.execute(
-        sa.select(MatchAllocation.session_id, sa.func.sum(MatchAllocation.amount))
-        .where(MatchAllocation.session_id.in_(ids)).group_by(MatchAllocation.session_id)
-    ).all())
-    return [(s, Decimal(cash.get(s.id) or 0), Decimal(match.get(s.id) or 0)) for s in sessions]
+def card(project: dict, labels: dict[str, str]) -> dict:
+    """A project of board_state with its wording: the progress and gap texts, the in-kind line and the
+    bar's segments (kind, x and width as shares of the goal, never past 100 %, and a label)."""
+    goal = Decimal(project["goal"])
+    segments, x = [], 0.0
+    for kind, field in SEGMENTS:
+        amount = Decimal(project[field])
+        width = min(100.0 - x, float(min(Decimal(100), amount * 100 / goal))) if amount > 0 and goal > 0 else 0.0
+        if width <= 0:
+            continue
+        segments.append({"kind": kind, "x": round(x, 2), "width": round(width, 2),
+                         "label": f"{labels['segment_' + kind]} {format_yuan(amount)}"})
+        x += width
+    in_kind = Decimal(project["in_kind"])
+    return dict(
+        project,
+        progress_text=labels["progress"] % {"raised": format_yuan(Decimal(project["raised"])), "goal": format_yuan(goal)},
+        gap_text=labels["full"] if project["full"] else labels["gap"] % {"gap": format_yuan(Decimal(project["gap"]))},
+        in_kind_text=labels["in_kind"] % {"value": format_yuan(in_kind)} if in_kind > 0 else "",
+        segments=segments,
+    )

@@ -30,13 +30,17 @@ def _board_session_or_404(session_id: int) -> MatchingSession:
 @access("public")
 def board_page(session_id: int):
     session = _board_session_or_404(session_id)
-    return render_template("matching/board.html", session=session, state=board.board_state(session))
+    state, labels = board.board_state(session), board.card_labels()
+    return render_template("matching/board.html", session=session, state=state, card_labels=labels,
+                           cards=[board.card(project, labels) for project in state["projects"]])
 
 
 @bp.route("/sessions/<int:session_id>/board/state")
 @access("public")
 def board_state(session_id: int):
-    session = _board_session_or_404(session_id)
+    session = board.board_session(session_id)  # a row, not the ORM object: polled once a second per screen
+    if session is None or not can_view_board(acting_user(), session):
+        abort(404)
     version = board.state_version(session)
     headers = {"Cache-Control": "private, no-cache", "ETag": f'"{version}"'}
     if request.if_none_match.contains(version):

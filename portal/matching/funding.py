@@ -72,11 +72,11 @@ _CASH, _CONFIRMED = Pledge.kind == PledgeKind.CASH, Pledge.status == PledgeStatu
 _IN_KIND = Pledge.kind != PledgeKind.CASH
 
 
-def _sum_where(condition):
+def sum_where(condition):
     return sa.func.coalesce(sa.func.sum(sa.case((condition, Pledge.amount))), 0)
 
 
-def _ids_where(condition=None):
+def ids_where(condition=None):
     """The sponsor ids of a project's (matching) pledges as one text, "3,8,3" (repeats kept)."""
     sponsor = sa.cast(Pledge.sponsor_id, sa.String)
     return sa.func.aggregate_strings(sponsor if condition is None else sa.case((condition, sponsor)), ",")
@@ -92,12 +92,12 @@ _AWARDED = (
 # One pass over the live pledges, one row per project: the four sums and the sponsors behind it
 # (shared with the board's statement, board.py).
 PLEDGE_SUMS = (
-    ("cash_pending", _sum_where(_CASH & ~_CONFIRMED)),
-    ("cash_confirmed", _sum_where(_CASH & _CONFIRMED)),
-    ("in_kind_accepted", _sum_where(_IN_KIND & Pledge.value_accepted_at.is_not(None))),
-    ("in_kind_total", _sum_where(_IN_KIND)),
-    ("sponsor_ids", _ids_where()),
-    ("confirmed_sponsor_ids", _ids_where(_CONFIRMED)),
+    ("cash_pending", sum_where(_CASH & ~_CONFIRMED)),
+    ("cash_confirmed", sum_where(_CASH & _CONFIRMED)),
+    ("in_kind_accepted", sum_where(_IN_KIND & Pledge.value_accepted_at.is_not(None))),
+    ("in_kind_total", sum_where(_IN_KIND)),
+    ("sponsor_ids", ids_where()),
+    ("confirmed_sponsor_ids", ids_where(_CONFIRMED)),
 )
 _PLEDGES = (
     sa.select(Pledge.project_id, *(column for _, column in PLEDGE_SUMS))
@@ -117,7 +117,7 @@ _RECEIVED = (
 )
 
 
-def _id_set(text: str | None) -> set[int]:
+def id_set(text: str | None) -> set[int]:
     return {int(i) for i in text.split(",")} if text else set()
 
 
@@ -125,18 +125,16 @@ def money_of(value) -> Decimal:
     """A sum as the database returns it (Decimal on PostgreSQL; int or float on SQLite) in yuan."""
     if value is None:
         return ZERO
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    return Decimal(repr(value)).quantize(ZERO)  # repr: the float's shortest form, not its binary expansion
+    if isinstance(value, float):
+        value = repr(value)  # the float's shortest form, not its binary expansion
+    return Decimal(value).quantize(ZERO)  # always to the 分: "1500.00" from SQLite's 1500 as from PostgreSQL
 
 
 def set_pledge_sums(figure: ProjectFigures, pending, cash, accepted, in_kind, sponsors, confirmed) -> None:
     """A project's figures from one row of PLEDGE_SUMS."""
     figure.cash_pending, figure.cash_confirmed = money_of(pending), money_of(cash)
     figure.in_kind_accepted, figure.in_kind_total = money_of(accepted), money_of(in_kind)
-    figure.sponsor_ids, figure.confirmed_sponsor_ids = _id_set(sponsors), _id_set(confirmed)
+    figure.sponsor_ids, figure.confirmed_sponsor_ids = id_set(sponsors), id_set(confirmed)
 
 
 def awarded_amounts(application_ids) -> dict[int, Decimal]:

@@ -7,7 +7,7 @@ from flask import abort, render_template
 
 from ..accounts.permissions import access
 from ..extensions import db
-from ..matching import board
+from ..matching import results
 from ..matching.models import MatchingSession, SessionStatus
 from .views import bp
 
@@ -15,7 +15,7 @@ from .views import bp
 @bp.route("/sessions/")
 @access("public")
 def sessions():
-    return render_template("public/sessions.html", rows=board.settled_sessions())
+    return render_template("public/sessions.html", rows=results.settled_sessions())
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -24,4 +24,4 @@ def session_results(session_id: int):
     session = db.get_or_404(MatchingSession, session_id)
     if session.status != SessionStatus.SETTLED:
         abort(404)
-    return render_template("public/session_results.html", session=session, results=board.session_results(session))
+    return render_template("public/session_results.html", session=session, results=results.session_results(session))

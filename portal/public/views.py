@@ -24,7 +24,7 @@ from ..downloads import stored_file_response
 from ..extensions import db
 from ..judging.rounds import announced_pitches
 from ..links import safe_next
-from ..matching import board as matching_board
+from ..matching import results as matching_results
 from ..request_args import int_arg, page_arg
 from ..types import utcnow
 
@@ -56,7 +56,7 @@ def home():
     call_services.close_due_calls()
     page = call_services.public_calls(call_services.CallFilters(status="open"), page=1, per_page=6)
     return render_template("public/home.html", calls=page.items, now=utcnow(), time_left=time_left,
-                           sessions=matching_board.settled_sessions(limit=3))
+                           sessions=matching_results.settled_sessions(limit=3))
 
 
 @bp.route("/calls/")

@@ -1,6 +1,8 @@
 // 大屏: the venue board polls its JSON state once a second (polling, not websockets: any worker on
-// any machine can answer) and redraws in place. Every amount and text comes formatted from the
-// server; this script only places them (templates/matching/_board_macros.html draws the same).
+// any machine can answer) and redraws in place. A project's amounts come as exact strings of yuan;
+// this script words its card from the templates the page carries (data-labels, in the reader's
+// language) exactly as board.card() does for the first paint (templates/matching/_board_macros.html).
+// Totals, the pool and the ticker come worded from the server.
 (function () {
   "use strict";
   var root = document.querySelector("[data-board]");
@@ -22,6 +24,36 @@
     if (className) { node.className = className; }
     if (text !== undefined && text !== null && text !== "") { node.textContent = text; }
     return node;
+  }
+
+  // "12345.6" → "¥12,345.60", "3000.00" → "¥3,000": portal.types.format_yuan, on the string (no float).
+  function yuan(amount) {
+    var parts = String(amount).split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var cents = ((parts[1] || "") + "00").slice(0, 2);
+    return "¥" + whole + (cents === "00" ? "" : "." + cents);
+  }
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; });
+  }
+  var SEGMENTS = [["awarded", "awarded"], ["cash", "cash"], ["in_kind", "in_kind_accepted"], ["match", "match"]];
+
+  // The wording of a card (board.card): texts and the bar's segments as shares of the goal.
+  function word(p) {
+    var goal = Number(p.goal), x = 0;
+    p.segments = [];
+    SEGMENTS.forEach(function (pair) {
+      var amount = Number(p[pair[1]]);
+      var width = amount > 0 && goal > 0 ? Math.min(100 - x, Math.min(100, amount * 100 / goal)) : 0;
+      if (width <= 0) { return; }
+      p.segments.push({ kind: pair[0], x: Math.round(x * 100) / 100, width: Math.round(width * 100) / 100,
+                        label: labels["segment_" + pair[0]] + " " + yuan(p[pair[1]]) });
+      x += width;
+    });
+    p.progress_text = fill(labels.progress, { raised: yuan(p.raised), goal: yuan(p.goal) });
+    p.gap_text = p.full ? labels.full : fill(labels.gap, { gap: yuan(p.gap) });
+    p.in_kind_text = Number(p.in_kind) > 0 ? fill(labels.in_kind, { value: yuan(p.in_kind) }) : "";
+    return p;
   }
 
   function bar(p) {
@@ -65,7 +97,7 @@
     figures.append(el("span", "board-percent", p.percent + "%"), " ", el("span", "board-progress", p.progress_text));
     if (!p.full) { figures.append(" ", el("span", "board-gap", p.gap_text)); }
     li.append(head, bar(p), figures);
-    if (p.in_kind) { li.append(el("p", "board-in-kind", p.in_kind)); }
+    if (p.in_kind_text) { li.append(el("p", "board-in-kind", p.in_kind_text)); }
     if (p.backers.length) { li.append(el("p", "board-backers", p.backers.join(labels.separator || "、"))); }
     return li;
   }
@@ -84,7 +116,7 @@
       drawn = {};
       list.replaceChildren.apply(list, projects.map(function (p) {
         drawn[p.id] = JSON.stringify(p);
-        return projectCard(p);
+        return projectCard(word(p));
       }));
       return;
     }
@@ -92,7 +124,7 @@
       var json = JSON.stringify(p);
       if (drawn[p.id] === json) { return; }
       var old = list.querySelector('[data-project="' + p.id + '"]');
-      var card = projectCard(p);
+      var card = projectCard(word(p));
       if (drawn[p.id] !== undefined) { card.classList.add("is-updated"); }
       drawn[p.id] = json;
       old.replaceWith(card);

@@ -11,6 +11,7 @@ from flask_babel import refresh
 from portal.extensions import db
 from portal.judging.models import Award, AwardTier
 from portal.matching import pledges as service
+from portal.matching.board import card, card_labels
 from portal.matching.models import NamingRequest, NamingStatus, SessionStatus
 from portal.matching.services import withdraw_project
 
@@ -40,7 +41,9 @@ def state_of(client, session) -> dict:
 
 
 def by_title(state: dict) -> dict:
-    return {p["title"]: p for p in state["projects"]}
+    """The projects of a state, worded as the page and board.js word them."""
+    labels = card_labels()
+    return {p["title"]: card(p, labels) for p in state["projects"]}
 
 
 def test_bars_totals_backers_and_full_mark(world, client):
@@ -59,7 +62,9 @@ def test_bars_totals_backers_and_full_mark(world, client):
     assert elder["segments"][0]["label"] == "认捐 ¥10,000" and elder["segments"][1]["label"] == "配捐 ¥10,000"
     assert elder["percent"] == 40 and elder["gap_text"] == "仍需 ¥30,000" and not elder["full"]
     assert elder["progress_text"] == "已筹 ¥20,000 / 目标 ¥50,000"
-    assert elder["in_kind"] == "物资/服务 ¥3,000"  # beside the bar, not in it
+    assert elder["in_kind_text"] == "物资/服务 ¥3,000"  # beside the bar, not in it
+    assert (elder["goal"], elder["cash"], elder["match"], elder["in_kind"], elder["in_kind_accepted"], elder["gap"]) == (
+        "50000.00", "10000.00", "10000.00", "3000.00", "0.00", "30000.00")  # exact amounts in the JSON
     assert elder["backers"] == ["平湖农商银行"]
     assert school["full"] and school["gap_text"] == "已满额" and school["percent"] == 100
     assert school["segments"] == [{"kind": "cash", "x": 0, "width": 100, "label": "认捐 ¥20,000"}]
@@ -120,7 +125,7 @@ def test_award_money_naming_and_anonymous_sponsors(world, client):
                                  status=NamingStatus.APPROVED))
     db.session.commit()
     state = state_of(client, w["session"])
-    elder = state["projects"][0]
+    elder = by_title(state)["银龄食堂"]
     assert elder["naming"] == "农商银行·银龄食堂" and elder["title"] == "银龄食堂"
     assert [(s["kind"], s["width"]) for s in elder["segments"]] == [("awarded", 20), ("cash", 80)]
     assert elder["full"] and elder["backers"] == ["平湖农商银行", "爱心企业"]
@@ -207,7 +212,10 @@ def test_an_unchanged_state_is_answered_304_until_a_pledge_comes(world, client):
     client.get("/language/en")
     refresh()  # the test's app context (and its g) outlives each request
     english = client.get(url, headers={"If-None-Match": changed.headers["ETag"]})
-    assert english.status_code == 200 and english.get_json()["projects"][0]["gap_text"].endswith("to go")
+    label = english.get_json()["session"]["status_label"]
+    assert english.status_code == 200 and label != changed.get_json()["session"]["status_label"] and label.isascii()
+    page = client.get(f"/matching/sessions/{w['session'].id}/board").get_data(as_text=True)
+    assert "to go" in page  # the cards' templates board.js words the polls with, in the reader's language
 
 
 def test_pledges_appear_on_the_next_poll(world, client):
