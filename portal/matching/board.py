@@ -79,9 +79,12 @@ def _board_query() -> sa.Select:
     naming = (sa.select(NamingRequest.name).where(NamingRequest.project_id == SessionProject.id,
                                                   NamingRequest.status == NamingStatus.APPROVED)
               .limit(1).scalar_subquery())
+    pool_used = (sa.select(sa.func.coalesce(sa.func.sum(MatchAllocation.amount), 0))
+                 .where(MatchAllocation.session_id == session_id).scalar_subquery())  # the pool's, read once
     return (
         sa.select(SessionProject.id, SessionProject.goal, Application.title, Organization.name.label("organization"),
                   naming.label("naming"), awarded.label("awarded"), match.c.amount.label("match"),
+                  pool_used.label("match_used"),
                   *(pledges.c[name] for name, _ in _BOARD_SUMS))
         .join(Application, Application.id == SessionProject.application_id)
         .join(Organization, Organization.id == Application.organization_id)
@@ -102,15 +105,18 @@ _TICKER = (
     .order_by(Pledge.id.desc())  # rows are appended: the last id is the newest, read from the index backwards
     .limit(TICKER_SIZE)
 )
+# With the latest audit event, which the state's version is made of (state_version).
 _SESSION = sa.select(MatchingSession.id, MatchingSession.title, MatchingSession.status, MatchingSession.committee_id,
-                     MatchingSession.match_ratio, MatchingSession.match_pool, MatchingSession.match_mode
+                     MatchingSession.match_ratio, MatchingSession.match_pool, MatchingSession.match_mode,
+                     sa.select(sa.func.max(AuditEvent.id)).scalar_subquery()
                      ).where(MatchingSession.id == sa.bindparam("session_id"))
 
 
 @dataclass(frozen=True, slots=True)
 class BoardSession:
     """What the polled state needs of its session, read as one row (an ORM object costs the poll
-    more than the row): its permission (can_view_board), its version, its pool."""
+    more than the row): its permission (can_view_board), its version, its pool. The page reads it too,
+    so that its first paint is the poll's state."""
 
     id: int
     title: str
@@ -119,6 +125,7 @@ class BoardSession:
     match_ratio: Decimal
     match_pool: Decimal
     match_mode: MatchMode
+    last_event: int | None  # the latest audit event when the row was read
 
     has_match = property(MatchingSession.has_match.fget)
     accepts_pledges = property(MatchingSession.accepts_pledges.fget)
@@ -159,11 +166,12 @@ def _percent(goal: Decimal, gap: Decimal) -> int:
     return min(99, int((goal - gap) * 100 / goal))
 
 
-def _pool(session: MatchingSession | BoardSession) -> dict | None:
-    """The match pool: what is left, or that it is used up (配捐资金池已用完)."""
+def _pool(session: BoardSession, used: Decimal | None) -> dict | None:
+    """The match pool: what is left, or that it is used up (配捐资金池已用完). `used`: the match
+    allocated in the session, read with the projects (None when it shows none)."""
     if not session.has_match:
         return None
-    left = max(ZERO, session.match_pool - match_used(session))
+    left = max(ZERO, session.match_pool - (match_used(session) if used is None else used))
     if session.match_mode == MatchMode.PRO_RATA and session.status != SessionStatus.SETTLED:
         text = gettext("配捐资金池 %(pool)s，结算时按比例分配", pool=format_yuan(session.match_pool))
         return {"exhausted": False, "left": format_yuan(left), "text": text}
@@ -194,19 +202,15 @@ def _ticker(connection, session, titles: dict[int, str], names: dict[int, str]) 
     ]
 
 
-_LAST_EVENT = sa.select(sa.func.max(AuditEvent.id))
-
-
-def state_version(session: MatchingSession | BoardSession) -> str:
-    """What the state depends on, in one indexed read: every change to a session, its projects,
-    pledges, match, namings, awards and sponsors is audited (portal.audit), so the latest audit
-    event moves whenever the board may have changed (and sometimes when it has not). With the
+def state_version(session: BoardSession) -> str:
+    """What the state depends on, read with the session's row: every change to a session, its
+    projects, pledges, match, namings, awards and sponsors is audited (portal.audit), so the latest
+    audit event moves whenever the board may have changed (and sometimes when it has not). With the
     session's status (a draft's board is not an open one's) and the reader's language."""
-    last = db.session.scalar(_LAST_EVENT) or 0
-    return f"{session.id}-{session.status.value}-{last}-{get_locale()}"
+    return f"{session.id}-{session.status.value}-{session.last_event or 0}-{get_locale()}"
 
 
-def board_state(session: MatchingSession | BoardSession) -> dict:
+def board_state(session: BoardSession) -> dict:
     """Everything the board shows, JSON-ready, in four statements (the session's own aside) whatever
     the number of projects and pledges. Amounts are strings of exact yuan ("12345.60")."""
     connection = db.session.connection()
@@ -233,7 +237,7 @@ def board_state(session: MatchingSession | BoardSession) -> dict:
                     "status_label": gettext(session.status.label), "open": session.accepts_pledges},
         "totals": {"pledged": format_yuan(pledged), "matched": format_yuan(matched), "in_kind": format_yuan(in_kind_total),
                    "funded": funded, "projects": len(rows), "sponsors": len(sponsors)},
-        "pool": _pool(session),
+        "pool": _pool(session, money_of(rows[0].match_used) if rows else None),
         "projects": projects,
         "ticker": _ticker(connection, session, {row.id: row.naming or row.title for row in rows}, names),
     }

@@ -30,7 +30,7 @@ def _board_session_or_404(session_id: int) -> MatchingSession:
 @access("public")
 def board_page(session_id: int):
     session = _board_session_or_404(session_id)
-    state, labels = board.board_state(session), board.card_labels()
+    state, labels = board.board_state(board.board_session(session.id)), board.card_labels()
     return render_template("matching/board.html", session=session, state=state, card_labels=labels,
                            cards=[board.card(project, labels) for project in state["projects"]])
 
@@ -39,6 +39,7 @@ def board_page(session_id: int):
 @access("public")
 def board_state(session_id: int):
     session = board.board_session(session_id)  # a row, not the ORM object: polled once a second per screen
+    # (and with it the latest audit event, the state's version)
     if session is None or not can_view_board(acting_user(), session):
         abort(404)
     version = board.state_version(session)
