@@ -3,9 +3,9 @@
 board_state(session) is what the projector page polls once a second from every screen in the room
 (static/js/board.js): every shown project in running order with its goal, 创投资金, cash pledged,
 accepted in-kind value, match, its in-kind value beside, its gap and percent, its backers' display
-names; the session totals; the match pool; the newest live pledges. It is read in four statements
-whatever the number of projects and pledges (_BOARD: the projects with all their figures; then the
-backers' names, the pool, the ticker), and nothing is kept in process memory, so any number of app
+names; the session totals; the match pool; the newest live pledges. It is read in three statements
+besides the session's row, whatever the number of projects and pledges (_BOARD: the projects with all
+their figures and the pool's use; then the backers' names and the ticker), and nothing is kept in process memory, so any number of app
 servers answer alike.
 
 Each project's figures are exact amounts (strings of yuan, computed here with Decimal); their
@@ -211,7 +211,7 @@ def state_version(session: BoardSession) -> str:
 
 
 def board_state(session: BoardSession) -> dict:
-    """Everything the board shows, JSON-ready, in four statements (the session's own aside) whatever
+    """Everything the board shows, JSON-ready, in three statements (the session's own aside) whatever
     the number of projects and pledges. Amounts are strings of exact yuan ("12345.60")."""
     connection = db.session.connection()
     rows = connection.execute(_BOARD, {"session_id": session.id}).all()
