@@ -89,8 +89,7 @@ _AWARDED = (
     .where(Award.application_id.in_(_IDS))
     .group_by(Award.application_id)
 )
-# One pass over the live pledges, one row per project: the four sums and the sponsors behind it
-# (shared with the board's statement, board.py).
+# One pass over the live pledges, one row per project: the four sums and the sponsors behind it.
 PLEDGE_SUMS = (
     ("cash_pending", sum_where(_CASH & ~_CONFIRMED)),
     ("cash_confirmed", sum_where(_CASH & _CONFIRMED)),
