@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .calls import models as _calls_models  # noqa: F401 - (migrations, create_all)
     from .judging import models as _judging_models  # noqa: F401
     from .matching import models as _matching_models  # noqa: F401
+    from .grants import models as _grants_models  # noqa: F401
     from .accounts.models import User
 
     @login_manager.user_loader
