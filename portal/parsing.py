@@ -4,7 +4,7 @@ Chinese message (marked for translation) on its field, collected in FieldErrors 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
@@ -91,6 +91,27 @@ def parse_moment(value, errors: FieldErrors, field: str) -> datetime | None:
         return None if value is None else local_to_utc(value)
     errors.add(field, N_("请选择有效的时间。"))
     return None
+
+
+def parse_day(value, errors: FieldErrors, field: str, required: bool = True) -> date | None:
+    """A calendar day: a date, or "YYYY-MM-DD" as a date input sends it (blank → None unless required)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value)
+    if not text:
+        if required:
+            errors.add(field, N_("请选择日期。"))
+        return None
+    try:
+        day = date.fromisoformat(text[:10]) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        errors.add(field, N_("请选择有效的日期。"))
+        return None
+    return day
 
 
 def row_value(row: Mapping, key: str, default=None):

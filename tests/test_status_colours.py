@@ -10,6 +10,7 @@ import portal.applications.models  # noqa: F401
 import portal.calls.models  # noqa: F401
 import portal.judging.models  # noqa: F401
 import portal.matching.models  # noqa: F401
+import portal.grants.models  # noqa: F401
 from portal.calls.models import OrganizerRole
 from portal.judging.models import Advancement, Aggregation, RoundKind
 from portal.states import StateEnum

@@ -291,7 +291,8 @@ DisbursementStatus.define(
         DisbursementStatus.PREPARED: {DisbursementStatus.APPROVED, DisbursementStatus.CHANGES_REQUESTED,
                                       DisbursementStatus.DECLINED},
         DisbursementStatus.CHANGES_REQUESTED: {DisbursementStatus.REPLACED, DisbursementStatus.DECLINED},
-        DisbursementStatus.APPROVED: {DisbursementStatus.PAID, DisbursementStatus.FAILED},
+        # Declined once approved only when its grant is terminated before it was paid.
+        DisbursementStatus.APPROVED: {DisbursementStatus.PAID, DisbursementStatus.FAILED, DisbursementStatus.DECLINED},
         DisbursementStatus.FAILED: {DisbursementStatus.PAID, DisbursementStatus.DECLINED},
     },
 )

@@ -1,0 +1,4 @@
+"""Disbursements, maker-checker."""
+from __future__ import annotations
+
+from .views import bp  # noqa: F401
