@@ -1,0 +1,8 @@
+"""The grants routes' access rules: one file per route module, merged here.
+World keys: tests/grants/world.py. Roles: tests/access_common.py ("company" funds the grant,
+"judge" mentors it, "ngo" receives it)."""
+from __future__ import annotations
+
+from .rules_core import CORE_RULES
+
+GRANTS_ACCESS = {**CORE_RULES}
