@@ -34,10 +34,12 @@ from .helpers import funded_project, signed_grant
 D = Decimal
 HELD = (DisbursementStatus.APPROVED, DisbursementStatus.PAID, DisbursementStatus.FAILED)
 
-amounts = st.decimals(min_value=D("0.01"), max_value=D("16000"), places=2)
+# Amounts near the limits (a tranche is 12,500, 7,500 or 5,000; the sources 15,000 and 10,000) and any other.
+amounts = st.one_of(st.sampled_from([D("2500"), D("5000"), D("7500"), D("10000"), D("10000.01"), D("12500")]),
+                    st.decimals(min_value=D("0.01"), max_value=D("16000"), places=2))
 steps = st.lists(st.one_of(
-    st.tuples(st.just("pay"), st.integers(0, 2), st.integers(0, 1), amounts,
-              st.sampled_from(["paid", "failed", "failed_then_paid", "approved", "declined"])),
+    *[st.tuples(st.just("pay"), st.integers(0, 2), st.integers(0, 1), amounts,
+                st.sampled_from(["paid", "failed", "failed_then_paid", "approved", "declined"]))] * 3,
     st.tuples(st.just("reverse"), st.integers(0, 50)),
     st.tuples(st.just("expense"), st.sampled_from(["活动费", "管理费"]), amounts),
     st.tuples(st.just("unspend"), st.integers(0, 50)),
@@ -122,7 +124,7 @@ def _step(world, grant, step) -> None:
         services.terminate_grant(world.maker, grant, "测试终止")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(sequence=steps)
 def test_ledgers_and_limits_hold_over_random_sequences(app, sequence):
