@@ -100,6 +100,7 @@ def add_grants_world(world: dict) -> dict:
                       receipt_type="application/pdf", created_by_id=users["ngo"].id)
     evaluation = Evaluation(report=midterm, grant=grant, evaluator_id=users["committee"].id, total=D("82.00"),
                             pass_mark=D("60"), conclusion=EvaluationConclusion.PASSED, comments="执行良好")
+    db.session.add(evaluation)
     evaluation.scores = [EvaluationScore(dimension=d["key"], label=d["label"], weight=D(d["weight"]), score=D("82"))
                          for d in grant.evaluation_dimensions]
     mentor = GrantMentor(grant=grant, user_id=users["judge"].id, email=users["judge"].email, name=users["judge"].name,
