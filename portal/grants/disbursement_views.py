@@ -36,9 +36,15 @@ def prepare(tranche_id: int):
                    form=form)
 
 
+def _field(form, name: str) -> str:
+    """A field's text; "" for a field the form leaves out (no override asked when the gate is met)."""
+    field = getattr(form, name, None)
+    return (field.data or "") if field is not None else ""
+
+
 # step → (the form it reads, the service, what to say when done)
 STEPS = {
-    "approve": ("approve", lambda actor, d, f: pay.approve(actor, d, f.override_reason.data or ""), lambda: _("已批准。")),
+    "approve": ("approve", lambda actor, d, f: pay.approve(actor, d, _field(f, "override_reason")), lambda: _("已批准。")),
     "changes": ("changes", lambda actor, d, f: pay.request_changes(actor, d, f.reason.data or ""), lambda: _("已退回修改。")),
     "decline": ("decline", lambda actor, d, f: pay.decline(actor, d, f.reason.data or ""), lambda: _("已拒绝。")),
     "paid": ("paid", lambda actor, d, f: pay.mark_paid(actor, d, f.bank_reference.data or ""), lambda: _("已登记付款。")),

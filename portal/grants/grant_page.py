@@ -9,7 +9,7 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from ..accounts.permissions import acting_user
-from ..i18n import translate
+from ..i18n import N_, translate
 from . import disbursements, ledger, services, tranches
 from .forms import ApproveForm, PaidForm, PrepareForm, ReasonForm
 from .models import DisbursementStatus, Grant, GrantStatus, TrancheStatus
@@ -25,16 +25,26 @@ def prepare_form(tranche, formdata=None) -> PrepareForm:
     return form
 
 
+REASON_LABELS = {"changes": N_("退回修改的原因"), "decline": N_("拒绝的原因"), "failed": N_("付款失败的原因"),
+                 "reverse": N_("冲正的原因")}
+
+
 def action_forms(disbursement, formdata=None, failed: str | None = None) -> dict:
-    """The forms of a payment's next steps; the one named `failed` bound to what was sent."""
+    """The forms of a payment's next steps; the one named `failed` bound to what was sent. The
+    approval asks for an override reason only when the tranche's gate is not met."""
     prefix = f"d{disbursement.id}"
 
     def make(name, cls):
-        return cls(formdata=formdata if failed == name else None, prefix=f"{prefix}{name}")
+        form = cls(formdata=formdata if failed == name else None, prefix=f"{prefix}{name}")
+        if name in REASON_LABELS:
+            form.reason.label.text = translate(REASON_LABELS[name])
+        return form
 
-    return {"approve": make("approve", ApproveForm), "changes": make("changes", ReasonForm),
-            "decline": make("decline", ReasonForm), "paid": make("paid", PaidForm), "failed": make("failed", ReasonForm),
-            "reverse": make("reverse", ReasonForm)}
+    forms = {"approve": make("approve", ApproveForm), "paid": make("paid", PaidForm),
+             **{name: make(name, ReasonForm) for name in REASON_LABELS}}
+    if disbursement.status == DisbursementStatus.PREPARED and tranches.gate_met(disbursement.tranche):
+        del forms["approve"].override_reason  # nothing to override
+    return forms
 
 
 def render_grant(grant: Grant, *, tranche_form: tuple | None = None, disbursement_forms: tuple | None = None,

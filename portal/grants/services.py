@@ -339,7 +339,7 @@ def signing_blockers(grant: Grant) -> list[str]:
                            total=format_yuan(total)))
     admin = sum((line.amount for line in grant.budget_lines if line.is_admin), Decimal("0"))
     if total > 0 and admin * 100 > grant.admin_cap_pct * total:
-        blockers.append(N_("管理费超过资助金额的 %(cap)s%%。", cap=grant.admin_cap_pct.normalize()))
+        blockers.append(N_("管理费超过资助金额的 %(cap)s%%。", cap=f"{grant.admin_cap_pct.normalize():f}"))
     if not (grant.payee_name and grant.payee_bank and grant.payee_account):
         blockers.append(N_("请填写收款账户（户名、开户行、账号）。"))
     if not grant.starts_on or not grant.ends_on:
