@@ -110,11 +110,12 @@ def _edit_page(grant: Grant, form: AgreementForm, *, errors: dict | None = None,
     tranche_rows = tranche_rows if tranche_rows is not None else [
         {"label": t.label, "share": f"{t.share.normalize():f}" if t.share is not None else "",
          "amount": "" if t.share is not None else f"{t.amount:f}", "due_on": t.due_on.isoformat() if t.due_on else "",
-         "gate": t.gate.value} for t in grant.tranches]
+         "gate": t.gate.value, **{f"source_{source.id}": True for source in t.sources}} for t in grant.tranches]
     return render_template(
         "grants/edit.html", grant=grant, form=form, scan_form=ScanForm(), errors=errors or {}, budget_rows=budget_rows,
         tranche_rows=tranche_rows, categories=[(c, _(c)) for c in BUDGET_CATEGORIES],
         gates=[(g.value, _(g.label)) for g in TrancheGate], amount=ledger.grant_amount(grant),
+        sources=ledger.live_sources(grant),
         blockers=services.signing_blockers(grant)), status
 
 
@@ -163,7 +164,10 @@ def budget(grant_id: int):
 @access("committee")
 def tranche_plan(grant_id: int):
     grant = managed_grant_or_404(grant_id)
-    rows = parse_rows(request.form, "tranches", ("label", "share", "amount", "due_on", "gate"))
+    flags = tuple(f"source_{s.id}" for s in ledger.live_sources(grant))
+    rows = parse_rows(request.form, "tranches", ("label", "share", "amount", "due_on", "gate"), flags)
+    for row in rows:  # the sources ticked for the tranche (none ticked: every source)
+        row["source_ids"] = [flag.removeprefix("source_") for flag in flags if row.get(flag)]
     return _rows_saved(grant, tranches.set_tranches, rows, "tranches")
 
 

@@ -99,3 +99,19 @@ def test_the_ngo_and_the_sponsors_read_the_grant_but_cannot_act(client, world):
         assert client.post(f"/grants/{grant.id}/sign").status_code == 403
         assert client.get(f"/grants/{grant.id}/edit").status_code == 403
         client.post("/accounts/logout")
+
+
+def test_a_tranche_is_paid_from_the_sources_ticked(client, world):
+    login(client, world.maker)
+    client.post(f"/grants/calls/{world.call.id}/applications/{world.application.id}/draft")
+    grant = _grant()
+    big, small = sorted(grant.sources, key=lambda s: -s.amount)
+    assert client.post(f"/grants/{grant.id}/tranches", data={
+        "tranches-0-label": "首期", "tranches-0-share": "60", "tranches-0-gate": "on_signing",
+        f"tranches-0-source_{big.id}": "y",
+        "tranches-1-label": "尾款", "tranches-1-share": "40", "tranches-1-gate": "final_passed"}).status_code == 302
+    db.session.expire_all()
+    first, last = _grant().tranches
+    assert [s.id for s in first.sources] == [big.id] and {s.id for s in last.sources} == {big.id, small.id}
+    edit = client.get(f"/grants/{grant.id}/edit").text
+    assert f'name="tranches-0-source_{big.id}" value="y" checked' in edit
