@@ -10,6 +10,7 @@ from portal.accounts.models import OrgKind
 from portal.extensions import db
 from portal.matching import needs as service
 from portal.matching.models import Need, NeedOffer, NeedStatus, OfferStatus
+from portal.types import to_local
 
 from ..factories import make_member
 from .test_needs import make_world, need_data, offer, offer_data, open_need
@@ -82,7 +83,7 @@ def test_editing_shows_the_stored_values_and_saves(world, login_as):
     need = open_need(world)
     client = login_as(world["poster"])
     html = page(client.get(f"/matching/needs/{need.id}/edit"))
-    assert 'value="60000.00"' in html and need_data()["offers_due"].strftime("%Y-%m-%dT%H:%M") in html
+    assert 'value="60000.00"' in html and to_local(need.offers_due).strftime("%Y-%m-%dT%H:%M") in html
     response = client.post(f"/matching/needs/{need.id}/edit", data=form_of(budget="70000", place="新仓镇"))
     assert response.status_code == 302
     db.session.refresh(need)
