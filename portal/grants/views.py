@@ -13,4 +13,5 @@ bp = Blueprint("grants", __name__, url_prefix="/grants")
 from . import (  # noqa: E402,F401 - route modules register on bp
     disbursement_views,
     grant_views,
+    report_views,
 )
