@@ -68,7 +68,7 @@ def can_be_evaluated(report: GrantReport) -> bool:
 def _parse(grant: Grant, data: dict) -> tuple[list[Dimension], dict, EvaluationConclusion, date | None, str]:
     dimensions = dimensions_of(grant)
     if not dimensions or sum(d.weight for d in dimensions) != HUNDRED or any(d.weight < 0 for d in dimensions):
-        raise DomainError(N_("本协议的评估维度权重合计不是 100%，请先修正评估设置。"))
+        raise DomainError(N_("本协议各评估维度的权重之和不等于 100，请先修正评估设置。"))
     errors, scores = FieldErrors(), {}
     given = data.get("scores") or {}
     for d in dimensions:
