@@ -161,6 +161,13 @@ def reversed_of(rows: list[Expense]) -> set[int]:
 
 # --- budget against actual ---------------------------------------------------------------------------
 
+def _pct(part: Decimal, whole: Decimal, places: Decimal) -> Decimal | None:
+    """part as a percentage of whole, rounded half up to `places` (None of nothing)."""
+    if whole <= 0:
+        return None
+    return (part * HUNDRED / whole).quantize(places, rounding=ROUND_HALF_UP)
+
+
 @dataclass
 class CategoryFigures:
     category: str
@@ -174,9 +181,7 @@ class CategoryFigures:
 
     @property
     def used_pct(self) -> Decimal | None:
-        if self.budget <= 0:
-            return None
-        return (self.spent * HUNDRED / self.budget).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return _pct(self.spent, self.budget, Decimal("0.1"))
 
     @property
     def over(self) -> bool:
@@ -204,9 +209,7 @@ class BudgetFigures:
 
     @property
     def admin_pct(self) -> Decimal | None:
-        if self.spent <= 0:
-            return None
-        return (self.admin_spent * HUNDRED / self.spent).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return _pct(self.admin_spent, self.spent, Decimal("0.01"))
 
     @property
     def admin_over(self) -> bool:

@@ -32,6 +32,13 @@ def _report_or_404(report_id: int, allowed=can_view_grant) -> GrantReport:
     return report
 
 
+def _photo_or_404(report: GrantReport, file_id: int) -> ReportFile:
+    photo = db.session.get(ReportFile, file_id)
+    if photo is None or photo.report_id != report.id:
+        abort(404)
+    return photo
+
+
 def _report_url(report: GrantReport) -> str:
     return url_for("grants.report_page", report_id=report.id)
 
@@ -185,9 +192,7 @@ def report_file(report_id: int):
 @access("ngo")
 def report_photo_delete(report_id: int, file_id: int):
     report = _report_or_404(report_id, can_file_report)
-    photo = db.session.get(ReportFile, file_id)
-    if photo is None or photo.report_id != report.id:
-        abort(404)
+    photo = _photo_or_404(report, file_id)
     return perform(lambda: reports.remove_photo(acting_user(), photo), done=_("照片已删除。"),
                    then=url_for("grants.report_file", report_id=report.id))
 
@@ -210,9 +215,7 @@ def expense_reverse(expense_id: int):
 @access("user")
 def report_photo(report_id: int, file_id: int):
     report = _report_or_404(report_id)
-    photo = db.session.get(ReportFile, file_id)
-    if photo is None or photo.report_id != report.id:
-        abort(404)
+    photo = _photo_or_404(report, file_id)
     return stored_file_response(photo.storage_key, photo.content_type, photo.filename)
 
 

@@ -246,7 +246,10 @@ def _parse_activities(report: GrantReport, rows: list[dict], errors: FieldErrors
 def _apply_activities(actor: User, report: GrantReport, parsed: list[dict]) -> int:
     kept = {p["activity"].id for p in parsed if p["activity"] is not None}
     for activity in list(report.activities):
-        if activity.id not in kept:
+        if activity.id not in kept:  # its photos stay with the report
+            for photo in report.files:
+                if photo.activity_id == activity.id:
+                    photo.activity_id = None
             report.activities.remove(activity)
     photos = 0
     for p in parsed:
