@@ -45,6 +45,9 @@ def _create(actor: User, kind: InvitationKind, email: str, org: Organization | N
     if kind == InvitationKind.MEMBER:
         subject = f"【益创】邀请您加入“{org.name}”"
         body = f"{actor.display_name} 邀请您加入“{org.name}”。请在 7 天内打开以下链接接受邀请：\n{link}"
+    elif kind == InvitationKind.MENTOR:
+        subject = "【益创】邀请您担任项目导师"
+        body = f"{actor.display_name} 邀请您担任益创公益创投项目的跟踪指导导师。请在 7 天内打开以下链接接受邀请：\n{link}"
     else:
         subject = "【益创】邀请您担任评审专家"
         body = f"{actor.display_name} 邀请您担任益创评审专家。请在 7 天内打开以下链接接受邀请：\n{link}"
@@ -64,6 +67,14 @@ def invite_judge(actor: User, email: str, name: str | None = None) -> tuple[Invi
     if not is_committee(actor):
         raise PermissionDenied(N_("只有主办方可以邀请评审专家。"))
     return _create(actor, InvitationKind.JUDGE, email, None, name=name)
+
+
+def invite_mentor(actor: User, email: str, name: str | None = None) -> tuple[Invitation, str]:
+    """A funded project's mentor: the account is created (or attached) by the link; the grants domain
+    binds its mentor rows on account_ready."""
+    if not is_committee(actor):
+        raise PermissionDenied(N_("只有主办方可以邀请项目导师。"))
+    return _create(actor, InvitationKind.MENTOR, email, None, name=name)
 
 
 def find_invitation(token: str) -> Invitation:
@@ -100,13 +111,13 @@ def accept_invitation(token: str, user: User | None = None, name: str | None = N
     if invitation.kind == InvitationKind.MEMBER:
         if not is_member(user, invitation.organization_id):
             db.session.add(Membership(user=user, organization_id=invitation.organization_id, role=MemberRole.MEMBER))
-    else:
+    elif invitation.kind == InvitationKind.JUDGE:
         user.is_judge = True
     invitation.accepted_at = utcnow()
     user.email_confirmed_at = user.email_confirmed_at or invitation.accepted_at  # the emailed link proves the address
     record(user, f"invitation.{invitation.kind.value}_accepted", invitation, f"{user.email} 接受邀请",
            {"organization_id": invitation.organization_id})
-    if created or invitation.kind == InvitationKind.JUDGE:
+    if created or invitation.kind in (InvitationKind.JUDGE, InvitationKind.MENTOR):
         account_ready.send(user)
     db.session.commit()
     return user

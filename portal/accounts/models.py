@@ -182,6 +182,7 @@ class Membership(db.Model):
 class InvitationKind(enum.Enum):
     MEMBER = "member"  # joins an organization
     JUDGE = "judge"  # an individual judge, invited by a committee
+    MENTOR = "mentor"  # a funded project's mentor (孵化导师), invited by a committee; not a judge
 
 
 class Invitation(db.Model):

@@ -13,5 +13,6 @@ bp = Blueprint("grants", __name__, url_prefix="/grants")
 from . import (  # noqa: E402,F401 - route modules register on bp
     disbursement_views,
     grant_views,
+    mentor_views,
     report_views,
 )
