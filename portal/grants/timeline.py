@@ -32,7 +32,7 @@ from .models import Disbursement, Grant, Tranche
 from .permissions import can_view_grant
 from .report_models import CheckIn, Evaluation, GrantMentor, GrantReport
 
-# kind → (label, Bootstrap colour). Their order breaks ties between entries of the same moment.
+# kind → (label, Bootstrap colour).
 KINDS = {
     "application": (N_("申报"), "primary"),
     "screening": (N_("资格审查"), "info"),
@@ -47,7 +47,6 @@ KINDS = {
     "check_in": (N_("跟踪指导"), "dark"),
     "other": (N_("其他"), "secondary"),
 }
-RANK = {kind: i for i, kind in enumerate(KINDS)}
 # Actions too small to tell (every autosave of a draft, an attachment, a contact shown to a sponsor),
 # and those told from their rows instead.
 SKIPPED = {"application.saved", "application.attachment_added", "application.attachment_deleted",
@@ -144,7 +143,9 @@ class _Builder:
         for entry, user_id in self.entries:
             if user_id is not None and not entry.who:
                 entry.who = names.get(user_id) or ""
-        return sorted((entry for entry, _ in self.entries), key=lambda e: (e.when, RANK[e.kind]))
+        # A stable sort: the log's events of one moment keep their order, and rows come in the
+        # project's order (application, rounds, award, pledges, grant …).
+        return sorted((entry for entry, _ in self.entries), key=lambda e: e.when)
 
 
 def _application_rows(b: _Builder, application: Application) -> None:
@@ -204,7 +205,7 @@ def _grant_rows(b: _Builder, grant: Grant) -> None:
         logged = to_local(check_in.created_at)
         when = check_in.created_at if logged.date() == check_in.held_on else \
             datetime.combine(check_in.held_on, time(12), SHANGHAI)
-        b.add(when, "check_in", N_("导师%(form)s跟踪", form=check_in.form.label),
+        b.add(when, "check_in", N_("跟踪指导（%(form)s）", form=check_in.form.label),
               check_in.created_by_id, who=check_in.mentor.name, detail=check_in.notes,
               next_steps=check_in.next_steps, day_only=True)
 
