@@ -11,6 +11,7 @@ from flask import Blueprint
 bp = Blueprint("grants", __name__, url_prefix="/grants")
 
 from . import (  # noqa: E402,F401 - route modules register on bp
+    dashboard_views,
     disbursement_views,
     grant_views,
     mentor_views,

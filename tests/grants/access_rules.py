@@ -4,7 +4,8 @@ World keys: tests/grants/world.py. Roles: tests/access_common.py ("company" fund
 from __future__ import annotations
 
 from .rules_core import CORE_RULES
+from .rules_dashboards import DASHBOARDS_RULES
 from .rules_mentoring import MENTORING_RULES
 from .rules_reports import REPORTS_RULES
 
-GRANTS_ACCESS = {**CORE_RULES, **REPORTS_RULES, **MENTORING_RULES}
+GRANTS_ACCESS = {**CORE_RULES, **REPORTS_RULES, **MENTORING_RULES, **DASHBOARDS_RULES}
