@@ -230,7 +230,6 @@ def _amount_statements(scope: Scope) -> list[tuple[str, sa.Select]]:
         ("amount", _per_grant(FundingSource, FundingSource.amount, scope, live, *(
             [scope.sources] if scope.sources is not None else []))),
         ("released", _per_grant(SourceRelease, SourceRelease.amount, scope, by_source=True)),
-        ("spent", _per_grant(Expense, Expense.amount, scope)),
         ("pledged", _by_application(Pledge.amount, [(Pledge, Pledge.application_id == Grant.application_id)], scope,
                                     Pledge.kind == PledgeKind.CASH, Pledge.status.in_(LIVE_PLEDGE_STATUSES), scope.pledges)),
         ("matched", _by_application(MatchAllocation.amount, [
@@ -292,9 +291,12 @@ def _categories(scope: Scope, rows: dict[int, GrantRow]) -> list[CategoryRow]:
         for grant_id, category, total in db.session.execute(
                 sa.select(model.grant_id, model.category, sa.func.sum(model.amount)).join(Grant, Grant.id == model.grant_id)
                 .where(scope.grants).group_by(model.grant_id, model.category)):
-            if grant_id in rows:
-                row = found.setdefault(category, CategoryRow(category))
-                setattr(row, attr, getattr(row, attr) + money(total))
+            grant = rows.get(grant_id)
+            if grant is not None:
+                row, total = found.setdefault(category, CategoryRow(category)), money(total)
+                setattr(row, attr, getattr(row, attr) + total)
+                if attr == "spent":  # a grant's spent: the sum of its categories' (one pass over expenses)
+                    grant.amounts.spent += total
     return sorted(found.values(), key=lambda row: (-row.budget, row.category))
 
 
@@ -326,7 +328,7 @@ def _months(scope: Scope, rows: dict[int, GrantRow]) -> list[MonthRow]:
 
 
 def dashboard(title: str, scope: Scope, today: date | None = None, *, funder_view: bool = False) -> Dashboard:
-    """The dashboard of the grants in `scope`: 14 queries, however many grants."""
+    """The dashboard of the grants in `scope`: 13 queries, however many grants."""
     today = today or date.today()
     rows = _grant_rows(scope)
     connection = db.session.connection()
@@ -339,12 +341,13 @@ def dashboard(title: str, scope: Scope, today: date | None = None, *, funder_vie
         row = rows.get(grant_id)
         if row is not None:
             row.amounts.committed, row.amounts.disbursed = money(committed), money(disbursed)
+    categories = _categories(scope, rows)
     totals = Amounts()
     for row in rows.values():
         totals.add(row.amounts)
     tranches, reports = _overdue(scope, today, rows)
     return Dashboard(title, list(rows.values()), totals, tranches, reports, _evaluations(scope, rows),
-                     _categories(scope, rows), _months(scope, rows), today, funder_view)
+                     categories, _months(scope, rows), today, funder_view)
 
 
 # --- the scopes ------------------------------------------------------------------------------------
