@@ -7,7 +7,7 @@ from portal.grants import dashboards, ledger
 from portal.types import format_money
 
 from ..conftest import login
-from .test_dashboards import busy_call
+from .test_dashboards import busy_call, expense
 
 D = Decimal
 
@@ -36,8 +36,10 @@ def test_the_terminated_grants_ledger_shows_the_release(app, client):
 
 def test_the_call_dashboard_page_shows_the_same_totals_as_the_service(app, client):
     c = busy_call()
+    expense(c.first, "宣传费", "99.00")  # no budget for it: flagged as over budget
     login(client, c.world.checker)
     body = client.get(f"/grants/calls/{c.world.call.id}/dashboard").get_data(as_text=True)
+    assert "超出预算一成以上" in body
     board = dashboards.call_dashboard(c.world.call)
     for value in (board.totals.amount, board.totals.disbursed, board.totals.spent, board.totals.remaining):
         assert format_money(value) in body

@@ -1,0 +1,303 @@
+#!/usr/bin/env python
+"""Grants benchmark (part of `make bench`): the per-call grants dashboard over 1,000 grants and
+10,000 ledger rows, next to the raw SQL aggregate of the same rows, in the same run, with no cache.
+
+1. Builds a fresh SQLite database in a temporary folder: one call, 1,000 awarded applications with
+   a cash pledge each, 1,000 active grants (two sources, two budget lines, two tranches, two
+   reports each), and 10,000 ledger rows: 4,000 paid disbursements, 1,000 reversals of them, 5,000
+   expenses (every tenth a negative, reversing row) — inserted in bulk through SQLAlchemy Core.
+   A second call of 10 grants shows that the number of queries does not grow with the grants.
+2. Times, in the same run (median of several runs after a warm-up): (a) the service,
+   portal.grants.dashboards.call_dashboard — every figure, chart series and list the page shows;
+   (b) the raw SQL GROUP BY of the same rows (each grant's sources, disbursements less reversals,
+   expenses; all rows fetched) through the bare DB-API connection; and, for information, (c) the
+   whole page GET through the Flask test client as a committee member.
+3. Prints the times, the ratio service / raw against the target ≤ 2 (MET / NOT MET), the number of
+   SQL statements of both calls' dashboards; writes bench-results/grants.json.
+
+Usage: .venv/bin/python benchmarks/grants.py [--runs 7] [--grants 1000] [--rows 10000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench-results" / "grants.json"
+PASSWORD = "bench-password-1"
+TARGET_RATIO = 2.0
+
+sys.path.insert(0, str(ROOT))
+
+RAW_SQL = """
+SELECT g.id, g.reference, s.amount, d.committed, d.paid, r.released, e.spent
+FROM grants g
+LEFT JOIN (SELECT grant_id, SUM(amount) AS amount FROM grant_sources WHERE withdrawn_at IS NULL
+           GROUP BY grant_id) s ON s.grant_id = g.id
+LEFT JOIN (SELECT d.grant_id, SUM(d.amount - COALESCE(v.amount, 0)) AS committed,
+                  SUM(CASE WHEN d.status = ? THEN d.amount - COALESCE(v.amount, 0) ELSE 0 END) AS paid
+           FROM disbursements d LEFT JOIN disbursement_reversals v ON v.disbursement_id = d.id
+           WHERE d.status IN (?, ?, ?) GROUP BY d.grant_id) d ON d.grant_id = g.id
+LEFT JOIN (SELECT grant_id, SUM(amount) AS released FROM grant_source_releases GROUP BY grant_id) r ON r.grant_id = g.id
+LEFT JOIN (SELECT grant_id, SUM(amount) AS spent FROM grant_expenses GROUP BY grant_id) e ON e.grant_id = g.id
+WHERE g.call_id = ?
+ORDER BY g.reference
+"""
+
+
+# The statuses as the (non-native) enum columns store them: the members' names.
+STORED_STATUSES = ("PAID", "APPROVED", "PAID", "FAILED")
+
+
+class GrantsBenchError(RuntimeError):
+    pass
+
+
+def _grants(db, sa, committee, call, org_ids, sponsor_id, user_id, n: int, prefix: str, rows: int, now) -> dict:
+    """n awarded applications of `call` with their grants and `rows` ledger rows (Core inserts)."""
+    from portal.applications.models import Application, ApplicationStatus
+    from portal.grants.models import (Disbursement, DisbursementReversal, DisbursementStatus, FundingSource, Grant, GrantBudgetLine,
+                                      GrantStatus, SourceKind, Tranche, TrancheGate, tranche_sources)
+    from portal.grants.report_models import Expense, GrantReport, ReportKind
+    from portal.judging.models import Award, AwardTier
+    from portal.matching.models import Pledge, PledgeStatus
+
+    def ids(model, *where):
+        return list(db.session.scalars(sa.select(model.id).where(*where).order_by(model.id)))
+
+    tier = AwardTier(call=call, position=0, name="优秀项目", places=n, amount=Decimal("30000.00"))
+    db.session.add(tier)
+    db.session.flush()
+    db.session.execute(sa.insert(Application), [
+        {"call_id": call.id, "organization_id": org_ids[i % len(org_ids)], "status": ApplicationStatus.ELIGIBLE,
+         "sequence": i + 1, "reference": f"{prefix}-{i + 1:04d}", "title": f"四点半课堂（{prefix}{i + 1}）", "submitted_at": now}
+        for i in range(n)])
+    apps = ids(Application, Application.call_id == call.id)
+    db.session.execute(sa.insert(Award), [{"call_id": call.id, "tier_id": tier.id, "application_id": a, "rank": i + 1}
+                                          for i, a in enumerate(apps)])
+    db.session.execute(sa.insert(Pledge), [{"application_id": a, "sponsor_id": sponsor_id, "amount": Decimal("20000.00"),
+                                            "status": PledgeStatus.CONFIRMED, "on_behalf": True} for a in apps])
+    today = date.today()
+    db.session.execute(sa.insert(Grant), [
+        {"committee_id": committee.id, "recipient_id": org_ids[i % len(org_ids)], "application_id": a, "call_id": call.id,
+         "reference": f"{prefix}-G{i + 1:04d}", "title": f"四点半课堂（{prefix}{i + 1}）", "status": GrantStatus.ACTIVE,
+         "starts_on": today - timedelta(days=200), "ends_on": today + timedelta(days=165)} for i, a in enumerate(apps)])
+    grants = ids(Grant, Grant.call_id == call.id)
+    db.session.execute(sa.insert(FundingSource), [
+        {"grant_id": g, "kind": kind, "funder_id": funder, "amount": amount, "created_at": now}
+        for g in grants for kind, funder, amount in ((SourceKind.SPONSOR, sponsor_id, Decimal("20000.00")),
+                                                     (SourceKind.COMMITTEE_FUND, None, Decimal("10000.00")))])
+    sources = ids(FundingSource, FundingSource.grant_id.in_(grants))
+    db.session.execute(sa.insert(GrantBudgetLine), [
+        {"grant_id": g, "position": k, "category": c, "amount": v, "is_admin": k == 1}
+        for g in grants for k, (c, v) in enumerate((("活动费", Decimal("27000.00")), ("管理费", Decimal("3000.00"))))])
+    db.session.execute(sa.insert(Tranche), [
+        {"grant_id": g, "position": k, "label": label, "amount": Decimal("15000.00"), "gate": TrancheGate.ON_SIGNING,
+         "due_on": today + timedelta(days=-150 + 200 * k)} for g in grants for k, label in enumerate(("首期", "尾款"))])
+    tranches = ids(Tranche, Tranche.grant_id.in_(grants))
+    db.session.execute(sa.insert(tranche_sources), [
+        {"tranche_id": t, "source_id": s} for i, t in enumerate(tranches) for s in sources[i // 2 * 2:i // 2 * 2 + 2]])
+    db.session.execute(sa.insert(GrantReport), [
+        {"grant_id": g, "kind": kind, "title": title, "due_on": today + timedelta(days=days)}
+        for g in grants for kind, title, days in ((ReportKind.MIDTERM, "中期报告", -20), (ReportKind.FINAL, "结项报告", 165))])
+    n_disbursements, n_reversals = rows * 4 // 10, rows // 10
+    n_expenses = rows - n_disbursements - n_reversals
+    db.session.execute(sa.insert(Disbursement), [
+        {"grant_id": grants[i % n], "tranche_id": tranches[i % n * 2], "source_id": sources[i % n * 2 + (i // n) % 2],
+         "amount": Decimal("1000.00") + i % 7, "pay_on": today, "status": DisbursementStatus.PAID, "prepared_by_id": user_id,
+         "prepared_at": now - timedelta(days=i % 300), "paid_at": now - timedelta(days=i % 300)}
+        for i in range(n_disbursements)])
+    paid = ids(Disbursement, Disbursement.grant_id.in_(grants))
+    db.session.execute(sa.insert(DisbursementReversal), [
+        {"disbursement_id": d, "grant_id": grants[i * 4 % n], "amount": Decimal("1000.00") + i * 4 % 7,
+         "reason": "重复付款", "created_at": now - timedelta(days=i % 200)} for i, d in enumerate(paid[::4][:n_reversals])])
+    db.session.execute(sa.insert(Expense), [
+        {"grant_id": grants[i % n], "category": ("活动费", "管理费", "宣传费")[i % 3], "item": "物资",
+         "amount": Decimal("-120.00") if i % 10 == 9 else Decimal("120.00") + i % 13, "spent_on": today, "created_at": now}
+        for i in range(n_expenses)])
+    return {"grants": len(grants), "disbursements": n_disbursements, "reversals": n_reversals, "expenses": n_expenses}
+
+
+def build(app, n_grants: int, n_rows: int) -> dict:
+    import sqlalchemy as sa
+    from werkzeug.security import generate_password_hash
+
+    from portal.accounts.models import MemberRole, Membership, OrgKind, Organization, OrgStatus, User
+    from portal.calls.models import Call, CallStatus
+    from portal.extensions import db
+    from portal.types import utcnow
+
+    now = utcnow()
+    with app.app_context():
+        db.create_all()
+        committee = Organization(kind=OrgKind.COMMITTEE, name="共青团平湖市委员会", legal_form="群团组织", status=OrgStatus.VERIFIED)
+        sponsor = Organization(kind=OrgKind.COMPANY, name="平湖市慈善基金会", legal_form="基金会", status=OrgStatus.VERIFIED)
+        user = User(email="bench-grants@example.cn", name="陈晓燕",
+                    password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
+        calls = [Call(committee=committee, title=title, code=code, funding_min=Decimal("10000.00"),
+                      funding_max=Decimal("50000.00"), total_pool=Decimal("30000000.00"), opens_at=now - timedelta(days=400),
+                      closes_at=now - timedelta(days=300), status=CallStatus.CLOSED, published_at=now - timedelta(days=400))
+                 for title, code in (("2026 年平湖市青年公益创投大赛", "GB01"), ("2026 年社区微创投", "GB02"))]
+        db.session.add_all([committee, sponsor, user, *calls, Membership(user=user, organization=committee, role=MemberRole.OWNER)])
+        db.session.flush()
+        db.session.execute(sa.insert(Organization), [
+            {"kind": OrgKind.NGO, "name": f"平湖市第{n}公益服务中心", "legal_form": "社会组织", "status": OrgStatus.VERIFIED}
+            for n in range(1, 251)])
+        org_ids = list(db.session.scalars(sa.select(Organization.id).where(Organization.kind == OrgKind.NGO)))
+        facts = _grants(db, sa, committee, calls[0], org_ids, sponsor.id, user.id, n_grants, "GB01", n_rows, now)
+        _grants(db, sa, committee, calls[1], org_ids, sponsor.id, user.id, 10, "GB02", 100, now)
+        db.session.commit()
+        return {**facts, "call_id": calls[0].id, "small_call_id": calls[1].id, "email": user.email}
+
+
+def median_ms(action, runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), times
+
+
+def _statements(db, sa, action) -> int:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def run(runs: int = 7, n_grants: int = 1000, n_rows: int = 10000) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="yichuang-grants-bench-"))
+    saved = {key: os.environ.get(key) for key in ("INSTANCE_PATH", "DATABASE_URL")}
+    os.environ["INSTANCE_PATH"] = str(workdir / "instance")
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'grants.db'}"
+    try:
+        import sqlalchemy as sa
+
+        from portal.app import create_app
+        from portal.calls.models import Call
+        from portal.extensions import db
+        from portal.grants.dashboards import call_dashboard
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "SQLALCHEMY_ENGINE_OPTIONS": {},
+                          "SECRET_KEY": "bench-grants", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                          "MAIL_BACKEND": "memory", "REDIS_URL": None, "PUBLIC_CACHE_SECONDS": 0})
+        import logging
+
+        logging.getLogger().setLevel(logging.WARNING)
+        app.config["PROPAGATE_EXCEPTIONS"] = bool(os.environ.get("GRANTS_BENCH_DEBUG"))
+        t0 = time.perf_counter()
+        facts = build(app, n_grants, n_rows)
+        built = time.perf_counter() - t0
+        client = app.test_client()
+        if client.post("/login", data={"email": facts["email"], "password": PASSWORD}).status_code != 302:
+            raise GrantsBenchError("could not log the committee member in")
+        url = f"/grants/calls/{facts['call_id']}/dashboard"
+
+        def get_page():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise GrantsBenchError(f"GET {url} answered {response.status_code}:\n{response.get_data(as_text=True)[:600]}")
+
+        with app.app_context():
+            call, small = db.session.get(Call, facts["call_id"]), db.session.get(Call, facts["small_call_id"])
+            call.title, small.title  # loaded: what is counted is the dashboard's own statements
+            board = call_dashboard(call)  # warm-up
+            if len(board.rows) != facts["grants"]:
+                raise GrantsBenchError(f"the dashboard shows {len(board.rows)} grants, expected {facts['grants']}")
+            queries = _statements(db, sa, lambda: call_dashboard(call))
+            small_queries = _statements(db, sa, lambda: call_dashboard(small))
+            service_ms, service_runs = median_ms(lambda: call_dashboard(call), runs)
+            db.session.remove()
+            get_page()
+            page_ms, page_runs = median_ms(get_page, max(3, runs // 2))
+            connection = db.engine.raw_connection()
+            try:
+                def raw():
+                    cursor = connection.cursor()
+                    cursor.execute(RAW_SQL, (*STORED_STATUSES, facts["call_id"]))
+                    fetched = cursor.fetchall()
+                    cursor.close()
+                    if len(fetched) != facts["grants"]:
+                        raise GrantsBenchError(f"raw SQL returned {len(fetched)} rows, expected {facts['grants']}")
+                    return fetched
+
+                fetched = raw()
+                raw_paid = sum(Decimal(str(r[4] or 0)) for r in fetched).quantize(Decimal("0.01"))
+                if raw_paid != board.totals.disbursed:
+                    raise GrantsBenchError(f"raw SQL paid {raw_paid}, the dashboard {board.totals.disbursed}")
+                raw_ms, raw_runs = median_ms(raw, runs)
+            finally:
+                connection.close()
+            db.engine.dispose()
+        figures = {
+            **{k: v for k, v in facts.items() if k not in ("email", "call_id", "small_call_id")},
+            "ledger_rows": facts["disbursements"] + facts["reversals"] + facts["expenses"], "build_s": round(built, 2),
+            "runs": runs, "service_ms": round(service_ms, 1), "service_runs_ms": [round(t, 1) for t in service_runs],
+            "raw_sql_ms": round(raw_ms, 1), "raw_runs_ms": [round(t, 1) for t in raw_runs],
+            "page_ms": round(page_ms, 1), "page_runs_ms": [round(t, 1) for t in page_runs],
+            "ratio": round(service_ms / raw_ms, 2), "page_ratio": round(page_ms / raw_ms, 2), "target_ratio": TARGET_RATIO,
+            "queries": queries, "queries_10_grants": small_queries, "disbursed": str(board.totals.disbursed),
+        }
+        report(figures)
+        return figures
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(f: dict) -> bool:
+    met = f["ratio"] <= TARGET_RATIO
+    constant = f["queries"] == f["queries_10_grants"]
+    print(f"\ngrants: the per-call dashboard of {f['grants']:,} grants over {f['ledger_rows']:,} ledger rows "
+          f"({f['disbursements']:,} disbursements, {f['reversals']:,} reversals, {f['expenses']:,} expenses; "
+          f"built in {f['build_s']:.1f} s)")
+    print(f"  dashboard service call_dashboard (median of {f['runs']}):   {f['service_ms']:>8.1f} ms  "
+          f"({f['queries']} SQL statements; {f['queries_10_grants']} for a call of 10 grants: "
+          f"{'constant' if constant else 'NOT CONSTANT'})")
+    print(f"  raw SQL GROUP BY of the same rows (median of {f['runs']}):    {f['raw_sql_ms']:>8.1f} ms")
+    print(f"  whole page GET (test client, committee, HTML of {f['grants']:,} rows and 3 charts): {f['page_ms']:.1f} ms "
+          f"(page / raw {f['page_ratio']:.2f}, for information)")
+    print(f"  ratio dashboard / raw: {f['ratio']:.2f} (target ≤ {TARGET_RATIO:g}, no cache): {'MET' if met else 'NOT MET'}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **f, "met": met,
+                                   "constant_queries": constant}, ensure_ascii=False, indent=2) + "\n")
+    return met and constant
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--grants", type=int, default=1000)
+    parser.add_argument("--rows", type=int, default=10000)
+    args = parser.parse_args(argv)
+    try:
+        run(args.runs, args.grants, args.rows)
+    except GrantsBenchError as exc:
+        print(f"\nGRANTS BENCHMARK FAILED: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
