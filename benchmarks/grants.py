@@ -66,8 +66,9 @@ def _grants(db, sa, committee, call, org_ids, sponsor_id, user_id, n: int, prefi
     """n awarded applications of `call` with their grants and `rows` ledger rows (Core inserts)."""
     from portal.applications.models import Application, ApplicationStatus
     from portal.grants.models import (Disbursement, DisbursementReversal, DisbursementStatus, FundingSource, Grant, GrantBudgetLine,
-                                      GrantStatus, SourceKind, Tranche, TrancheGate, tranche_sources)
-    from portal.grants.report_models import Expense, GrantReport, ReportKind
+                                      GrantStatus, SourceKind, Tranche, TrancheGate, TrancheStatus, tranche_sources)
+    from portal.grants.report_models import (Evaluation, EvaluationConclusion, Expense, GrantReport, ReportKind,
+                                             ReportStatus)
     from portal.judging.models import Award, AwardTier
     from portal.matching.models import Pledge, PledgeStatus
 
@@ -100,15 +101,26 @@ def _grants(db, sa, committee, call, org_ids, sponsor_id, user_id, n: int, prefi
     db.session.execute(sa.insert(GrantBudgetLine), [
         {"grant_id": g, "position": k, "category": c, "amount": v, "is_admin": k == 1}
         for g in grants for k, (c, v) in enumerate((("活动费", Decimal("27000.00")), ("管理费", Decimal("3000.00"))))])
+    # The first tranche paid, but for every tenth grant's (overdue); the last one due later.
     db.session.execute(sa.insert(Tranche), [
         {"grant_id": g, "position": k, "label": label, "amount": Decimal("15000.00"), "gate": TrancheGate.ON_SIGNING,
-         "due_on": today + timedelta(days=-150 + 200 * k)} for g in grants for k, label in enumerate(("首期", "尾款"))])
+         "due_on": today + timedelta(days=-150 + 200 * k),
+         "status": TrancheStatus.PAID if k == 0 and i % 10 else TrancheStatus.PLANNED}
+        for i, g in enumerate(grants) for k, label in enumerate(("首期", "尾款"))])
     tranches = ids(Tranche, Tranche.grant_id.in_(grants))
     db.session.execute(sa.insert(tranche_sources), [
         {"tranche_id": t, "source_id": s} for i, t in enumerate(tranches) for s in sources[i // 2 * 2:i // 2 * 2 + 2]])
+    # The mid-term report filed, but for every tenth grant's (overdue), and evaluated for every other grant.
     db.session.execute(sa.insert(GrantReport), [
-        {"grant_id": g, "kind": kind, "title": title, "due_on": today + timedelta(days=days)}
-        for g in grants for kind, title, days in ((ReportKind.MIDTERM, "中期报告", -20), (ReportKind.FINAL, "结项报告", 165))])
+        {"grant_id": g, "kind": kind, "title": title, "due_on": today + timedelta(days=days),
+         "status": ReportStatus.SUBMITTED if kind == ReportKind.MIDTERM and i % 10 else ReportStatus.SCHEDULED}
+        for i, g in enumerate(grants) for kind, title, days in ((ReportKind.MIDTERM, "中期报告", -20), (ReportKind.FINAL, "结项报告", 165))])
+    midterms = list(db.session.execute(sa.select(GrantReport.id, GrantReport.grant_id).where(
+        GrantReport.grant_id.in_(grants), GrantReport.status == ReportStatus.SUBMITTED).order_by(GrantReport.id)))
+    db.session.execute(sa.insert(Evaluation), [
+        {"report_id": r, "grant_id": g, "evaluator_id": user_id, "total": Decimal("78.50"), "pass_mark": Decimal("60"),
+         "conclusion": EvaluationConclusion.PASSED if i % 5 else EvaluationConclusion.RECTIFY, "created_at": now}
+        for i, (r, g) in enumerate(midterms[::2])])
     n_disbursements, n_reversals = rows * 4 // 10, rows // 10
     n_expenses = rows - n_disbursements - n_reversals
     db.session.execute(sa.insert(Disbursement), [

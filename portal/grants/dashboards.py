@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import Organization
 from ..extensions import db
+from ..types import Money
 from ..judging.models import Award, AwardTier
 from ..matching.models import LIVE_PLEDGE_STATUSES, MatchAllocation, Pledge, PledgeKind, SessionProject
 from .models import (
@@ -172,45 +173,34 @@ class Dashboard:
 
 @dataclass
 class Scope:
-    """Which grants, which of their sources, pledges and match count."""
+    """Which grants, which of their sources, pledges and match count. The conditions use bind
+    parameters (`params`), so that each kind of scope builds its statements once (`key`)."""
 
+    key: str
     grants: sa.ColumnElement  # a condition on Grant
+    params: dict
     sources: sa.ColumnElement | None = None  # a condition on FundingSource (a funder's), None: all
     pledges: sa.ColumnElement | None = None  # a further condition on Pledge
     match: sa.ColumnElement | None = None  # a further condition on MatchAllocation
     awards: bool = True
 
 
+TODAY = sa.bindparam("today", type_=sa.Date)
+
+
 def _and(*conditions):
     return sa.and_(*(c for c in conditions if c is not None))
 
 
-def _month(column):
+def _month(column, dialect: str):
     """'YYYY-MM' of a naive-UTC timestamp, in China time (UTC+8, no daylight saving)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return sa.func.to_char(column + sa.text("interval '8 hours'"), "YYYY-MM")
     return sa.func.strftime("%Y-%m", column, "+8 hours")
 
 
-def _sum(condition, value):
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
-
-
-def _disbursement_stmt(scope: Scope):
-    net = Disbursement.amount - sa.func.coalesce(DisbursementReversal.amount, 0)
-    stmt = (sa.select(Disbursement.grant_id, _sum(Disbursement.status.in_(COMMITTED_STATUSES), net),
-                      _sum(Disbursement.status == DisbursementStatus.PAID, net))
-            .select_from(Disbursement).join(Grant, Grant.id == Disbursement.grant_id)
-            .outerjoin(DisbursementReversal, DisbursementReversal.disbursement_id == Disbursement.id)
-            .where(scope.grants, Disbursement.status.in_(COMMITTED_STATUSES)).group_by(Disbursement.grant_id))
-    if scope.sources is not None:
-        stmt = stmt.join(FundingSource, FundingSource.id == Disbursement.source_id).where(scope.sources)
-    return stmt
-
-
-def _per_grant(model, amount, scope: Scope, *conditions, by_source: bool = False):
-    stmt = (sa.select(model.grant_id, sa.func.sum(amount)).join(Grant, Grant.id == model.grant_id)
-            .where(scope.grants, *conditions).group_by(model.grant_id))
+def _scoped(stmt, model, scope: Scope, by_source: bool = False):
+    stmt = stmt.join(Grant, Grant.id == model.grant_id).where(scope.grants)
     if by_source and scope.sources is not None:
         stmt = stmt.join(FundingSource, FundingSource.id == model.source_id).where(scope.sources)
     return stmt
@@ -218,159 +208,196 @@ def _per_grant(model, amount, scope: Scope, *conditions, by_source: bool = False
 
 def _by_application(amount, joined, scope: Scope, *conditions):
     """A per-grant sum of rows tied to the grant's application (awards, pledges, match)."""
-    stmt = sa.select(Grant.id, sa.func.sum(amount)).select_from(Grant)
+    stmt = sa.select(Grant.id.label("grant_id"), sa.func.sum(amount).label("total")).select_from(Grant)
     for target, on in joined:
         stmt = stmt.join(target, on)
     return stmt.where(scope.grants, *(c for c in conditions if c is not None)).group_by(Grant.id)
 
 
-def _amount_statements(scope: Scope) -> list[tuple[str, sa.Select]]:
-    live = FundingSource.withdrawn_at.is_(None)
-    statements = [
-        ("amount", _per_grant(FundingSource, FundingSource.amount, scope, live, *(
-            [scope.sources] if scope.sources is not None else []))),
-        ("released", _per_grant(SourceRelease, SourceRelease.amount, scope, by_source=True)),
-        ("pledged", _by_application(Pledge.amount, [(Pledge, Pledge.application_id == Grant.application_id)], scope,
-                                    Pledge.kind == PledgeKind.CASH, Pledge.status.in_(LIVE_PLEDGE_STATUSES), scope.pledges)),
-        ("matched", _by_application(MatchAllocation.amount, [
+def _aggregates(scope: Scope) -> dict[str, sa.Subquery]:
+    """One GROUP BY per table over the grants in scope, each a subquery of (grant_id, sums)."""
+    sum_of = lambda column: sa.func.sum(column).label("total")  # noqa: E731
+    # Grouped by the grant's id, which the scan of the scope's index already returns in order (no sort).
+    per_grant = lambda model, *columns: sa.select(Grant.id.label("grant_id"), *columns).select_from(model)\
+        .group_by(Grant.id)  # noqa: E731
+    net = Disbursement.amount - sa.func.coalesce(DisbursementReversal.amount, 0)
+    disbursed = sa.func.sum(sa.case((Disbursement.status == DisbursementStatus.PAID, net))).label("paid")
+    subqueries = {
+        "amount": _scoped(per_grant(FundingSource, sum_of(FundingSource.amount))
+                          .where(FundingSource.withdrawn_at.is_(None), *_present(scope.sources)), FundingSource, scope),
+        "released": _scoped(per_grant(SourceRelease, sum_of(SourceRelease.amount)), SourceRelease, scope, True),
+        "spent": _scoped(per_grant(Expense, sum_of(Expense.amount)), Expense, scope),
+        "committed": _scoped(per_grant(Disbursement, sum_of(net), disbursed)
+                             .outerjoin(DisbursementReversal, DisbursementReversal.disbursement_id == Disbursement.id)
+                             .where(Disbursement.status.in_(COMMITTED_STATUSES)), Disbursement, scope, True),
+        "pledged": _by_application(Pledge.amount, [(Pledge, Pledge.application_id == Grant.application_id)], scope,
+                                   Pledge.kind == PledgeKind.CASH, Pledge.status.in_(LIVE_PLEDGE_STATUSES), scope.pledges),
+        "matched": _by_application(MatchAllocation.amount, [
             (SessionProject, SessionProject.application_id == Grant.application_id),
-            (MatchAllocation, MatchAllocation.project_id == SessionProject.id)], scope, scope.match)),
-    ]
+            (MatchAllocation, MatchAllocation.project_id == SessionProject.id)], scope, scope.match),
+        "overdue_tranches": _scoped(per_grant(Tranche, sa.func.count().label("total"))
+                                    .where(Tranche.status == TrancheStatus.PLANNED, Tranche.due_on < TODAY), Tranche, scope),
+        "overdue_reports": _scoped(per_grant(GrantReport, sa.func.count().label("total")).where(
+            GrantReport.status == ReportStatus.SCHEDULED, GrantReport.due_on < TODAY), GrantReport, scope),
+        "latest": _scoped(per_grant(Evaluation, sa.func.max(Evaluation.id).label("total")), Evaluation, scope),
+    }
     if scope.awards:
-        statements.append(("awarded", _by_application(AwardTier.amount, [
-            (Award, Award.application_id == Grant.application_id), (AwardTier, AwardTier.id == Award.tier_id)], scope)))
+        subqueries["awarded"] = _by_application(AwardTier.amount, [
+            (Award, Award.application_id == Grant.application_id), (AwardTier, AwardTier.id == Award.tier_id)], scope)
+    return {name: stmt.subquery(name) for name, stmt in subqueries.items()}
+
+
+def _present(condition):
+    return [] if condition is None else [condition]
+
+
+ROW_FIELDS = ("awarded", "pledged", "matched", "amount", "committed", "paid", "released", "spent")
+
+
+def _rows_statement(scope: Scope):
+    """Every grant in scope with all its figures: one statement, the aggregates LEFT JOINed."""
+    subs = _aggregates(scope)
+    zero = sa.cast(sa.null(), Money())
+    columns = {"awarded": subs["awarded"].c.total if "awarded" in subs else zero, "pledged": subs["pledged"].c.total,
+               "matched": subs["matched"].c.total, "amount": subs["amount"].c.total,
+               "committed": subs["committed"].c.total, "paid": subs["committed"].c.paid,
+               "released": subs["released"].c.total, "spent": subs["spent"].c.total}
+    stmt = (sa.select(Grant.id, Grant.reference, Grant.title, Organization.name, Grant.status,
+                      *(columns[name] for name in ROW_FIELDS), subs["overdue_tranches"].c.total,
+                      subs["overdue_reports"].c.total, Evaluation.conclusion)
+            .join(Organization, Organization.id == Grant.recipient_id))
+    for sub in subs.values():
+        stmt = stmt.outerjoin(sub, sub.c.grant_id == Grant.id)
+    return (stmt.outerjoin(Evaluation, Evaluation.id == subs["latest"].c.total).where(scope.grants)
+            .order_by(Grant.reference, Grant.id))
+
+
+def _list_statements(scope: Scope, dialect: str) -> dict:
+    latest = sa.select(sa.func.max(Evaluation.id)).group_by(Evaluation.report_id).scalar_subquery()
+    statements = {
+        "tranches": sa.select(Tranche.grant_id, Grant.reference, Tranche.label, Tranche.due_on, Tranche.amount)
+        .join(Grant, Grant.id == Tranche.grant_id)
+        .where(scope.grants, Tranche.status == TrancheStatus.PLANNED, Tranche.due_on < TODAY)
+        .order_by(Tranche.due_on, Tranche.id),
+        "reports": sa.select(GrantReport.grant_id, Grant.reference, GrantReport.title, GrantReport.due_on)
+        .join(Grant, Grant.id == GrantReport.grant_id)
+        .where(scope.grants, GrantReport.status == ReportStatus.SCHEDULED, GrantReport.due_on < TODAY)
+        .order_by(GrantReport.due_on, GrantReport.id),
+        "evaluations": sa.select(Evaluation.grant_id, Grant.reference, GrantReport.title, Evaluation.total,
+                                 Evaluation.conclusion)
+        .join(Grant, Grant.id == Evaluation.grant_id).join(GrantReport, GrantReport.id == Evaluation.report_id)
+        .where(scope.grants, Evaluation.id.in_(latest)).order_by(Evaluation.id),
+        "categories": sa.union_all(*(
+            sa.select(model.category, sa.literal(side), sa.func.sum(model.amount)).join(Grant, Grant.id == model.grant_id)
+            .where(scope.grants).group_by(model.category) for side, model in enumerate((GrantBudgetLine, Expense)))),
+    }
+    paid_month = _month(sa.func.coalesce(Disbursement.paid_at, Disbursement.prepared_at), dialect)
+    reversal_month = _month(DisbursementReversal.created_at, dialect)
+    paid = _scoped(sa.select(paid_month, sa.literal(0), sa.func.sum(Disbursement.amount))
+                   .where(Disbursement.status == DisbursementStatus.PAID).group_by(paid_month), Disbursement, scope, True)
+    reversed_ = _scoped(sa.select(reversal_month, sa.literal(1), sa.func.sum(DisbursementReversal.amount))
+                        .select_from(DisbursementReversal)
+                        .join(Disbursement, Disbursement.id == DisbursementReversal.disbursement_id)
+                        .where(Disbursement.status == DisbursementStatus.PAID).group_by(reversal_month),
+                        Disbursement, scope, True)
+    statements["months"] = sa.union_all(paid, reversed_)
     return statements
 
 
-def _grant_rows(scope: Scope) -> dict[int, GrantRow]:
-    stmt = (sa.select(Grant.id, Grant.reference, Grant.title, Organization.name, Grant.status)
-            .join(Organization, Organization.id == Grant.recipient_id).where(scope.grants)
-            .order_by(Grant.reference, Grant.id))
-    if scope.sources is not None:  # a funder's grants: those with one of its live sources
-        stmt = stmt.where(sa.exists().where(FundingSource.grant_id == Grant.id, FundingSource.withdrawn_at.is_(None),
-                                            scope.sources))
-    return {row[0]: GrantRow(*row) for row in db.session.execute(stmt)}
+_STATEMENTS: dict[tuple[str, str], tuple] = {}  # statements, not results: built once per kind of scope
 
 
-def _overdue(scope: Scope, today: date, rows: dict[int, GrantRow]):
-    tranches = [OverdueTranche(*r) for r in db.session.execute(
-        sa.select(Tranche.grant_id, Grant.reference, Tranche.label, Tranche.due_on, Tranche.amount)
-        .join(Grant, Grant.id == Tranche.grant_id)
-        .where(scope.grants, Tranche.status == TrancheStatus.PLANNED, Tranche.due_on < today)
-        .order_by(Tranche.due_on, Tranche.id))]
-    reports = [OverdueReport(*r) for r in db.session.execute(
-        sa.select(GrantReport.grant_id, Grant.reference, GrantReport.title, GrantReport.due_on)
-        .join(Grant, Grant.id == GrantReport.grant_id)
-        .where(scope.grants, GrantReport.status == ReportStatus.SCHEDULED, GrantReport.due_on < today)
-        .order_by(GrantReport.due_on, GrantReport.id))]
-    tranches = [t for t in tranches if t.grant_id in rows]
-    reports = [r for r in reports if r.grant_id in rows]
-    for t in tranches:
-        rows[t.grant_id].overdue_tranches += 1
-    for r in reports:
-        rows[r.grant_id].overdue_reports += 1
-    return tranches, reports
+def _statements(scope: Scope, dialect: str):
+    key = (scope.key, dialect)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = (_rows_statement(scope), _list_statements(scope, dialect))
+    return _STATEMENTS[key]
 
 
-def _evaluations(scope: Scope, rows: dict[int, GrantRow]) -> list[EvaluationRow]:
-    latest = sa.select(sa.func.max(Evaluation.id)).group_by(Evaluation.report_id).scalar_subquery()
-    result = []
-    for grant_id, reference, report, total, conclusion in db.session.execute(
-            sa.select(Evaluation.grant_id, Grant.reference, GrantReport.title, Evaluation.total, Evaluation.conclusion)
-            .join(Grant, Grant.id == Evaluation.grant_id).join(GrantReport, GrantReport.id == Evaluation.report_id)
-            .where(scope.grants, Evaluation.id.in_(latest)).order_by(Evaluation.id)):
-        if grant_id in rows:
-            result.append(EvaluationRow(grant_id, reference, report, total, conclusion))
-            rows[grant_id].conclusion = conclusion  # ordered by id: the last one wins
-    return result
-
-
-def _categories(scope: Scope, rows: dict[int, GrantRow]) -> list[CategoryRow]:
+def _categories(rows) -> list[CategoryRow]:
     found: dict[str, CategoryRow] = {}
-    for model, attr in ((GrantBudgetLine, "budget"), (Expense, "spent")):
-        for grant_id, category, total in db.session.execute(
-                sa.select(model.grant_id, model.category, sa.func.sum(model.amount)).join(Grant, Grant.id == model.grant_id)
-                .where(scope.grants).group_by(model.grant_id, model.category)):
-            grant = rows.get(grant_id)
-            if grant is not None:
-                row, total = found.setdefault(category, CategoryRow(category)), money(total)
-                setattr(row, attr, getattr(row, attr) + total)
-                if attr == "spent":  # a grant's spent: the sum of its categories' (one pass over expenses)
-                    grant.amounts.spent += total
+    for category, side, total in rows:
+        setattr(found.setdefault(category, CategoryRow(category)), "spent" if side else "budget", money(total))
     return sorted(found.values(), key=lambda row: (-row.budget, row.category))
 
 
-def _months(scope: Scope, rows: dict[int, GrantRow]) -> list[MonthRow]:
-    paid_month = _month(sa.func.coalesce(Disbursement.paid_at, Disbursement.prepared_at))
-    paid = (sa.select(Disbursement.grant_id, paid_month.label("month"), sa.literal(0).label("side"),
-                      sa.func.sum(Disbursement.amount).label("total"))
-            .join(Grant, Grant.id == Disbursement.grant_id)
-            .where(scope.grants, Disbursement.status == DisbursementStatus.PAID)
-            .group_by(Disbursement.grant_id, paid_month))
-    reversal_month = _month(DisbursementReversal.created_at)
-    reversed_ = (sa.select(Disbursement.grant_id, reversal_month, sa.literal(1), sa.func.sum(DisbursementReversal.amount))
-                 .join(Disbursement, Disbursement.id == DisbursementReversal.disbursement_id)
-                 .join(Grant, Grant.id == Disbursement.grant_id)
-                 .where(scope.grants, Disbursement.status == DisbursementStatus.PAID)
-                 .group_by(Disbursement.grant_id, reversal_month))
-    if scope.sources is not None:
-        paid = paid.join(FundingSource, FundingSource.id == Disbursement.source_id).where(scope.sources)
-        reversed_ = reversed_.join(FundingSource, FundingSource.id == Disbursement.source_id).where(scope.sources)
+def _months(rows) -> list[MonthRow]:
     months: dict[str, MonthRow] = {}
-    for grant_id, month, side, total in db.session.execute(sa.union_all(paid, reversed_)):
-        if grant_id in rows:
-            row = months.setdefault(month, MonthRow(month))
-            if side:
-                row.reversed += money(total)
-            else:
-                row.paid += money(total)
+    for month, side, total in rows:
+        row = months.setdefault(month, MonthRow(month))
+        if side:
+            row.reversed += money(total)
+        else:
+            row.paid += money(total)
     return [months[m] for m in sorted(months)]
 
 
+def _cents(value) -> Decimal:
+    """A sum of Money columns: already a Decimal to the 分 (SQLAlchemy's Numeric(14, 2)), or None."""
+    return value if value.__class__ is Decimal else money(value)
+
+
+def _grant_rows(result) -> tuple[list[GrantRow], Amounts]:
+    """The rows, and their totals summed column by column (the same Decimals, added once each)."""
+    rows, columns = [], [[] for _ in ROW_FIELDS]
+    for r in result:
+        amounts = Amounts(*map(_cents, r[5:13]))
+        rows.append(GrantRow(r[0], r[1], r[2], r[3], r[4], amounts, r[13] or 0, r[14] or 0, r[15]))
+        for column, value in zip(columns, (amounts.awarded, amounts.pledged, amounts.matched, amounts.amount,
+                                           amounts.committed, amounts.disbursed, amounts.released, amounts.spent)):
+            column.append(value)
+    return rows, Amounts(*(sum(column, ZERO) for column in columns))
+
+
 def dashboard(title: str, scope: Scope, today: date | None = None, *, funder_view: bool = False) -> Dashboard:
-    """The dashboard of the grants in `scope`: 13 queries, however many grants."""
+    """The dashboard of the grants in `scope`: 7 queries, however many grants — every grant with all
+    its figures in one, then the lists (overdue tranches and reports, evaluations), the categories
+    and the months."""
     today = today or date.today()
-    rows = _grant_rows(scope)
     connection = db.session.connection()
-    for name, stmt in _amount_statements(scope):
-        for grant_id, total in connection.execute(stmt):
-            row = rows.get(grant_id)
-            if row is not None:
-                setattr(row.amounts, name, money(total))
-    for grant_id, committed, disbursed in connection.execute(_disbursement_stmt(scope)):
-        row = rows.get(grant_id)
-        if row is not None:
-            row.amounts.committed, row.amounts.disbursed = money(committed), money(disbursed)
-    categories = _categories(scope, rows)
-    totals = Amounts()
-    for row in rows.values():
-        totals.add(row.amounts)
-    tranches, reports = _overdue(scope, today, rows)
-    return Dashboard(title, list(rows.values()), totals, tranches, reports, _evaluations(scope, rows),
-                     categories, _months(scope, rows), today, funder_view)
+    rows_stmt, lists = _statements(scope, connection.dialect.name)
+    params = {**scope.params, "today": today}
+    rows, totals = _grant_rows(connection.execute(rows_stmt, params))
+    found = {name: connection.execute(stmt, params).all() for name, stmt in lists.items()}
+    return Dashboard(title, rows, totals, [OverdueTranche(*r) for r in found["tranches"]],
+                     [OverdueReport(*r) for r in found["reports"]], [EvaluationRow(*r) for r in found["evaluations"]],
+                     _categories(found["categories"]), _months(found["months"]), today, funder_view)
 
 
 # --- the scopes ------------------------------------------------------------------------------------
 
+SCOPE_ID = sa.bindparam("scope_id")
+
+
 def call_dashboard(call, today: date | None = None) -> Dashboard:
-    return dashboard(call.title, Scope(Grant.call_id == call.id), today)
+    return dashboard(call.title, Scope("call", Grant.call_id == SCOPE_ID, {"scope_id": call.id}), today)
 
 
 def session_dashboard(session, today: date | None = None) -> Dashboard:
     """The session's grants; pledged and matched are the session's pledges and match only."""
-    return dashboard(session.title, Scope(Grant.session_id == session.id, pledges=Pledge.session_id == session.id,
-                                          match=MatchAllocation.session_id == session.id), today)
+    return dashboard(session.title, Scope("session", Grant.session_id == SCOPE_ID, {"scope_id": session.id},
+                                          pledges=Pledge.session_id == SCOPE_ID, match=MatchAllocation.session_id == SCOPE_ID),
+                     today)
+
+
+def _funded_by(sources):
+    """Grants with one of these sources live."""
+    return Grant.id.in_(sa.select(FundingSource.grant_id).where(sources, FundingSource.withdrawn_at.is_(None)))
 
 
 def funder_dashboard(funder: Organization, committee_ids=None, today: date | None = None) -> Dashboard:
     """A sponsor's grants (of the given committees only, when given): its sources, its pledges, the
     match its pledges drew."""
-    grants = _and(Grant.committee_id.in_(list(committee_ids)) if committee_ids is not None else None,
-                  Grant.id.in_(sa.select(FundingSource.grant_id).where(FundingSource.funder_id == funder.id)))
-    return dashboard(funder.name, Scope(grants, sources=FundingSource.funder_id == funder.id,
-                                        pledges=Pledge.sponsor_id == funder.id,
-                                        match=MatchAllocation.sponsor_id == funder.id, awards=False),
-                     today, funder_view=True)
+    params = {"scope_id": funder.id}
+    committees = None
+    if committee_ids is not None:
+        committees, params["committee_ids"] = Grant.committee_id.in_(sa.bindparam("committee_ids", expanding=True)), \
+            sorted(committee_ids)
+    sources = FundingSource.funder_id == SCOPE_ID
+    scope = Scope("funder" if committees is None else "funder-of-committees", _and(committees, _funded_by(sources)),
+                  params, sources=sources, pledges=Pledge.sponsor_id == SCOPE_ID, match=MatchAllocation.sponsor_id == SCOPE_ID,
+                  awards=False)
+    return dashboard(funder.name, scope, today, funder_view=True)
 
 
 FUND_KINDS = (SourceKind.COMMITTEE_FUND, SourceKind.MATCH)
@@ -379,6 +406,6 @@ FUND_KINDS = (SourceKind.COMMITTEE_FUND, SourceKind.MATCH)
 def fund_dashboard(committee: Organization, today: date | None = None) -> Dashboard:
     """The committee's own fund: its 创投资金 and match sources (no funder organization)."""
     fund = sa.and_(FundingSource.funder_id.is_(None), FundingSource.kind.in_(FUND_KINDS))
-    grants = sa.and_(Grant.committee_id == committee.id,
-                     Grant.id.in_(sa.select(FundingSource.grant_id).where(fund)))
-    return dashboard(committee.name, Scope(grants, sources=fund, pledges=sa.false()), today, funder_view=True)
+    scope = Scope("fund", sa.and_(Grant.committee_id == SCOPE_ID, _funded_by(fund)), {"scope_id": committee.id},
+                  sources=fund, pledges=sa.false())
+    return dashboard(committee.name, scope, today, funder_view=True)
