@@ -18,11 +18,13 @@
 6. Then benchmarks/judging.py: the committee's ranking page of 2,000 applications × 5 judges × 6
    criteria (as reused and as recomputed) against the raw SQL GROUP BY of its scores, in-process
    (skip with --no-judging).
+7. Then benchmarks/grants.py: the per-call grants dashboard over 1,000 grants and 10,000 ledger rows
+   against raw SQL of the same figures, in-process (skip with --no-grants; only it with --only grants).
 
 Every server it starts is stopped (process group) even when something fails.
 
 Usage: .venv/bin/python benchmarks/run.py [--rounds 3] [--duration 4] [--connections 8] [--python] [--strict]
-       [--no-judging] [--no-matching] [--only matching]
+       [--no-judging] [--no-matching] [--no-grants] [--only matching|grants]
 """
 from __future__ import annotations
 
@@ -348,13 +350,27 @@ def parse_args(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server logs)")
     parser.add_argument("--no-judging", action="store_true", help="skip the judging ranking benchmark (benchmarks/judging.py)")
     parser.add_argument("--no-matching", action="store_true", help="skip the matching pages (benchmarks/matching.py)")
-    parser.add_argument("--only", choices=["all", "matching"], default="all",
-                        help="matching: load only the baselines and the matching pages")
+    parser.add_argument("--no-grants", action="store_true", help="skip the grants dashboard benchmark (benchmarks/grants.py)")
+    parser.add_argument("--only", choices=["all", "matching", "grants"], default="all",
+                        help="matching: load only the baselines and the matching pages; grants: only benchmarks/grants.py")
     return parser.parse_args(argv)
+
+
+def run_grants() -> int:
+    import grants as grants_bench
+
+    try:
+        grants_bench.run()
+    except grants_bench.GrantsBenchError as exc:
+        print(f"\nBENCHMARK FAILED: grants: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.only == "grants":  # in-process, no server: nothing else to build
+        return run_grants()
     use_wrk = bool(shutil.which("wrk")) and not args.python
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks below
     workdir = Path(tempfile.mkdtemp(prefix="yichuang-bench-"))
@@ -442,6 +458,8 @@ def main(argv=None) -> int:
                 judging_bench.run()
             except judging_bench.JudgingBenchError as exc:
                 raise BenchError(f"judging: {exc}") from exc
+        if not args.no_grants and args.only == "all" and run_grants() == 2:
+            return 2
         return code
     except BenchError as exc:
         print(f"\nBENCHMARK FAILED: {exc}", file=sys.stderr)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, render_template
 
-from ..accounts.models import OrgKind, Organization
+from ..accounts.models import Organization, OrgKind
 from ..accounts.permissions import access, acting_user, is_member, org_ids, require
 from ..calls.models import Call
 from ..calls.permissions import can_manage_call
@@ -22,7 +22,12 @@ from ..matching.models import MatchingSession
 from ..matching.permissions import can_manage_session
 from ..request_args import int_arg
 from . import charts, export
-from .dashboards import call_dashboard, fund_dashboard, funder_dashboard, session_dashboard
+from .dashboards import (
+    call_dashboard,
+    fund_dashboard,
+    funder_dashboard,
+    session_dashboard,
+)
 from .ledger import ledger, live_sources
 from .lookups import visible_grant_or_404
 from .models import FundingSource, Grant

@@ -26,24 +26,20 @@ import sqlalchemy as sa
 
 from ..accounts.models import Organization
 from ..extensions import db
-from ..types import Money
-from ..judging.models import Award, AwardTier
-from ..matching.models import LIVE_PLEDGE_STATUSES, MatchAllocation, Pledge, PledgeKind, SessionProject
+from ..matching.models import (
+    MatchAllocation,
+    Pledge,
+)
+from .dashboard_queries import ROW_FIELDS, Scope, _and, statements
 from .models import (
-    COMMITTED_STATUSES,
-    Disbursement,
-    DisbursementReversal,
-    DisbursementStatus,
     FundingSource,
     Grant,
-    GrantBudgetLine,
     GrantStatus,
     SourceKind,
-    SourceRelease,
-    Tranche,
-    TrancheStatus,
 )
-from .report_models import Evaluation, EvaluationConclusion, Expense, GrantReport, ReportStatus
+from .report_models import (
+    EvaluationConclusion,
+)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -81,10 +77,6 @@ class Amounts:
     @property
     def held_by_ngo(self) -> Decimal:
         return self.disbursed - self.spent
-
-    def add(self, other: "Amounts") -> None:
-        for name in AMOUNT_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass(slots=True)
@@ -171,149 +163,6 @@ class Dashboard:
         return len(self.rows)
 
 
-@dataclass
-class Scope:
-    """Which grants, which of their sources, pledges and match count. The conditions use bind
-    parameters (`params`), so that each kind of scope builds its statements once (`key`)."""
-
-    key: str
-    grants: sa.ColumnElement  # a condition on Grant
-    params: dict
-    sources: sa.ColumnElement | None = None  # a condition on FundingSource (a funder's), None: all
-    pledges: sa.ColumnElement | None = None  # a further condition on Pledge
-    match: sa.ColumnElement | None = None  # a further condition on MatchAllocation
-    awards: bool = True
-
-
-TODAY = sa.bindparam("today", type_=sa.Date)
-
-
-def _and(*conditions):
-    return sa.and_(*(c for c in conditions if c is not None))
-
-
-def _month(column, dialect: str):
-    """'YYYY-MM' of a naive-UTC timestamp, in China time (UTC+8, no daylight saving)."""
-    if dialect == "postgresql":
-        return sa.func.to_char(column + sa.text("interval '8 hours'"), "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column, "+8 hours")
-
-
-def _scoped(stmt, model, scope: Scope, by_source: bool = False):
-    stmt = stmt.join(Grant, Grant.id == model.grant_id).where(scope.grants)
-    if by_source and scope.sources is not None:
-        stmt = stmt.join(FundingSource, FundingSource.id == model.source_id).where(scope.sources)
-    return stmt
-
-
-def _by_application(amount, joined, scope: Scope, *conditions):
-    """A per-grant sum of rows tied to the grant's application (awards, pledges, match)."""
-    stmt = sa.select(Grant.id.label("grant_id"), sa.func.sum(amount).label("total")).select_from(Grant)
-    for target, on in joined:
-        stmt = stmt.join(target, on)
-    return stmt.where(scope.grants, *(c for c in conditions if c is not None)).group_by(Grant.id)
-
-
-def _aggregates(scope: Scope) -> dict[str, sa.Subquery]:
-    """One GROUP BY per table over the grants in scope, each a subquery of (grant_id, sums)."""
-    sum_of = lambda column: sa.func.sum(column).label("total")  # noqa: E731
-    # Grouped by the grant's id, which the scan of the scope's index already returns in order (no sort).
-    per_grant = lambda model, *columns: sa.select(Grant.id.label("grant_id"), *columns).select_from(model)\
-        .group_by(Grant.id)  # noqa: E731
-    net = Disbursement.amount - sa.func.coalesce(DisbursementReversal.amount, 0)
-    disbursed = sa.func.sum(sa.case((Disbursement.status == DisbursementStatus.PAID, net))).label("paid")
-    subqueries = {
-        "amount": _scoped(per_grant(FundingSource, sum_of(FundingSource.amount))
-                          .where(FundingSource.withdrawn_at.is_(None), *_present(scope.sources)), FundingSource, scope),
-        "released": _scoped(per_grant(SourceRelease, sum_of(SourceRelease.amount)), SourceRelease, scope, True),
-        "spent": _scoped(per_grant(Expense, sum_of(Expense.amount)), Expense, scope),
-        "committed": _scoped(per_grant(Disbursement, sum_of(net), disbursed)
-                             .outerjoin(DisbursementReversal, DisbursementReversal.disbursement_id == Disbursement.id)
-                             .where(Disbursement.status.in_(COMMITTED_STATUSES)), Disbursement, scope, True),
-        "pledged": _by_application(Pledge.amount, [(Pledge, Pledge.application_id == Grant.application_id)], scope,
-                                   Pledge.kind == PledgeKind.CASH, Pledge.status.in_(LIVE_PLEDGE_STATUSES), scope.pledges),
-        "matched": _by_application(MatchAllocation.amount, [
-            (SessionProject, SessionProject.application_id == Grant.application_id),
-            (MatchAllocation, MatchAllocation.project_id == SessionProject.id)], scope, scope.match),
-        "overdue_tranches": _scoped(per_grant(Tranche, sa.func.count().label("total"))
-                                    .where(Tranche.status == TrancheStatus.PLANNED, Tranche.due_on < TODAY), Tranche, scope),
-        "overdue_reports": _scoped(per_grant(GrantReport, sa.func.count().label("total")).where(
-            GrantReport.status == ReportStatus.SCHEDULED, GrantReport.due_on < TODAY), GrantReport, scope),
-        "latest": _scoped(per_grant(Evaluation, sa.func.max(Evaluation.id).label("total")), Evaluation, scope),
-    }
-    if scope.awards:
-        subqueries["awarded"] = _by_application(AwardTier.amount, [
-            (Award, Award.application_id == Grant.application_id), (AwardTier, AwardTier.id == Award.tier_id)], scope)
-    return {name: stmt.subquery(name) for name, stmt in subqueries.items()}
-
-
-def _present(condition):
-    return [] if condition is None else [condition]
-
-
-ROW_FIELDS = ("awarded", "pledged", "matched", "amount", "committed", "paid", "released", "spent")
-
-
-def _rows_statement(scope: Scope):
-    """Every grant in scope with all its figures: one statement, the aggregates LEFT JOINed."""
-    subs = _aggregates(scope)
-    zero = sa.cast(sa.null(), Money())
-    columns = {"awarded": subs["awarded"].c.total if "awarded" in subs else zero, "pledged": subs["pledged"].c.total,
-               "matched": subs["matched"].c.total, "amount": subs["amount"].c.total,
-               "committed": subs["committed"].c.total, "paid": subs["committed"].c.paid,
-               "released": subs["released"].c.total, "spent": subs["spent"].c.total}
-    stmt = (sa.select(Grant.id, Grant.reference, Grant.title, Organization.name, Grant.status,
-                      *(columns[name] for name in ROW_FIELDS), subs["overdue_tranches"].c.total,
-                      subs["overdue_reports"].c.total, Evaluation.conclusion)
-            .join(Organization, Organization.id == Grant.recipient_id))
-    for sub in subs.values():
-        stmt = stmt.outerjoin(sub, sub.c.grant_id == Grant.id)
-    return (stmt.outerjoin(Evaluation, Evaluation.id == subs["latest"].c.total).where(scope.grants)
-            .order_by(Grant.reference, Grant.id))
-
-
-def _list_statements(scope: Scope, dialect: str) -> dict:
-    latest = sa.select(sa.func.max(Evaluation.id)).group_by(Evaluation.report_id).scalar_subquery()
-    statements = {
-        "tranches": sa.select(Tranche.grant_id, Grant.reference, Tranche.label, Tranche.due_on, Tranche.amount)
-        .join(Grant, Grant.id == Tranche.grant_id)
-        .where(scope.grants, Tranche.status == TrancheStatus.PLANNED, Tranche.due_on < TODAY)
-        .order_by(Tranche.due_on, Tranche.id),
-        "reports": sa.select(GrantReport.grant_id, Grant.reference, GrantReport.title, GrantReport.due_on)
-        .join(Grant, Grant.id == GrantReport.grant_id)
-        .where(scope.grants, GrantReport.status == ReportStatus.SCHEDULED, GrantReport.due_on < TODAY)
-        .order_by(GrantReport.due_on, GrantReport.id),
-        "evaluations": sa.select(Evaluation.grant_id, Grant.reference, GrantReport.title, Evaluation.total,
-                                 Evaluation.conclusion)
-        .join(Grant, Grant.id == Evaluation.grant_id).join(GrantReport, GrantReport.id == Evaluation.report_id)
-        .where(scope.grants, Evaluation.id.in_(latest)).order_by(Evaluation.id),
-        "categories": sa.union_all(*(
-            sa.select(model.category, sa.literal(side), sa.func.sum(model.amount)).join(Grant, Grant.id == model.grant_id)
-            .where(scope.grants).group_by(model.category) for side, model in enumerate((GrantBudgetLine, Expense)))),
-    }
-    paid_month = _month(sa.func.coalesce(Disbursement.paid_at, Disbursement.prepared_at), dialect)
-    reversal_month = _month(DisbursementReversal.created_at, dialect)
-    paid = _scoped(sa.select(paid_month, sa.literal(0), sa.func.sum(Disbursement.amount))
-                   .where(Disbursement.status == DisbursementStatus.PAID).group_by(paid_month), Disbursement, scope, True)
-    reversed_ = _scoped(sa.select(reversal_month, sa.literal(1), sa.func.sum(DisbursementReversal.amount))
-                        .select_from(DisbursementReversal)
-                        .join(Disbursement, Disbursement.id == DisbursementReversal.disbursement_id)
-                        .where(Disbursement.status == DisbursementStatus.PAID).group_by(reversal_month),
-                        Disbursement, scope, True)
-    statements["months"] = sa.union_all(paid, reversed_)
-    return statements
-
-
-_STATEMENTS: dict[tuple[str, str], tuple] = {}  # statements, not results: built once per kind of scope
-
-
-def _statements(scope: Scope, dialect: str):
-    key = (scope.key, dialect)
-    if key not in _STATEMENTS:
-        _STATEMENTS[key] = (_rows_statement(scope), _list_statements(scope, dialect))
-    return _STATEMENTS[key]
-
-
 def _categories(rows) -> list[CategoryRow]:
     found: dict[str, CategoryRow] = {}
     for category, side, total in rows:
@@ -342,7 +191,7 @@ def _grant_rows(result) -> tuple[list[GrantRow], Amounts]:
     rows, columns = [], [[] for _ in ROW_FIELDS]
     for r in result:
         amounts = Amounts(*map(_cents, r[5:13]))
-        rows.append(GrantRow(r[0], r[1], r[2], r[3], r[4], amounts, r[13] or 0, r[14] or 0, r[15]))
+        rows.append(GrantRow(r[0], r[1], r[2], r[3], r[4], amounts))
         for column, value in zip(columns, (amounts.awarded, amounts.pledged, amounts.matched, amounts.amount,
                                            amounts.committed, amounts.disbursed, amounts.released, amounts.spent)):
             column.append(value)
@@ -355,13 +204,27 @@ def dashboard(title: str, scope: Scope, today: date | None = None, *, funder_vie
     and the months."""
     today = today or date.today()
     connection = db.session.connection()
-    rows_stmt, lists = _statements(scope, connection.dialect.name)
+    rows_stmt, lists = statements(scope, connection.dialect.name)
     params = {**scope.params, "today": today}
     rows, totals = _grant_rows(connection.execute(rows_stmt, params))
     found = {name: connection.execute(stmt, params).all() for name, stmt in lists.items()}
-    return Dashboard(title, rows, totals, [OverdueTranche(*r) for r in found["tranches"]],
-                     [OverdueReport(*r) for r in found["reports"]], [EvaluationRow(*r) for r in found["evaluations"]],
-                     _categories(found["categories"]), _months(found["months"]), today, funder_view)
+    tranches = [OverdueTranche(*r) for r in found["tranches"]]
+    reports = [OverdueReport(*r) for r in found["reports"]]
+    evaluations = [EvaluationRow(*r) for r in found["evaluations"]]
+    _flag(rows, tranches, reports, evaluations)
+    return Dashboard(title, rows, totals, tranches, reports, evaluations, _categories(found["categories"]),
+                     _months(found["months"]), today, funder_view)
+
+
+def _flag(rows: list[GrantRow], tranches, reports, evaluations) -> None:
+    """Each grant's overdue counts and latest conclusion, from the lists (no query of their own)."""
+    by_id = {row.grant_id: row for row in rows}
+    for t in tranches:
+        by_id[t.grant_id].overdue_tranches += 1
+    for r in reports:
+        by_id[r.grant_id].overdue_reports += 1
+    for e in evaluations:  # ordered by id: the grant's latest evaluation comes last
+        by_id[e.grant_id].conclusion = e.conclusion
 
 
 # --- the scopes ------------------------------------------------------------------------------------

@@ -11,7 +11,14 @@ import sqlalchemy as sa
 from ..accounts.models import Organization
 from ..extensions import db
 from .dashboards import ZERO, Dashboard, funder_dashboard, money
-from .models import Disbursement, DisbursementReversal, DisbursementStatus, FundingSource, Grant, Tranche
+from .models import (
+    Disbursement,
+    DisbursementReversal,
+    DisbursementStatus,
+    FundingSource,
+    Grant,
+    Tranche,
+)
 from .report_models import Evaluation, EvaluationConclusion, GrantReport, ReportStatus
 
 

@@ -11,9 +11,23 @@ from portal.applications.models import ApplicationStatus
 from portal.extensions import db
 from portal.grants import dashboards, disbursements, ledger, services
 from portal.grants.models import Grant
-from portal.grants.report_models import Evaluation, EvaluationConclusion, Expense, GrantReport, ReportStatus
+from portal.grants.report_models import (
+    Evaluation,
+    EvaluationConclusion,
+    Expense,
+    GrantReport,
+    ReportStatus,
+)
 from portal.judging.models import Award, AwardTier
-from portal.matching.models import MatchAllocation, MatchingSession, Pledge, PledgeStatus, SessionKind, SessionProject, SessionStatus
+from portal.matching.models import (
+    MatchAllocation,
+    MatchingSession,
+    Pledge,
+    PledgeStatus,
+    SessionKind,
+    SessionProject,
+    SessionStatus,
+)
 from portal.types import utcnow
 
 from ..factories import make_application
@@ -186,17 +200,17 @@ def test_an_empty_call_has_an_empty_dashboard(app):
 
 def test_the_number_of_queries_does_not_grow_with_the_grants(app, count_queries):
     small = busy_call(extra_grants=1)
-    small.world.call.title  # loaded before counting: what is counted is the dashboard's own statements
+    _ = small.world.call.title  # loaded before counting: what is counted is the dashboard's own statements
     with count_queries() as one:
         dashboards.call_dashboard(small.world.call)
     large = busy_call(extra_grants=4)
-    large.world.call.title
+    _ = large.world.call.title
     with count_queries() as several:
         board = dashboards.call_dashboard(large.world.call)
     assert len(board.rows) == 5
     assert one.count == several.count == 6, several.statements
     sponsor = large.sponsors[0].funder
-    sponsor.name  # loaded before counting, as the call is
+    _ = sponsor.name  # loaded before counting, as the call is
     with count_queries() as funder:
         dashboards.funder_dashboard(sponsor)
     assert funder.count == one.count
