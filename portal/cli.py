@@ -42,3 +42,7 @@ def register_cli(app: Flask) -> None:
         done = remind_due_rounds()
         click.echo(f"checked {len(done)} round(s)" + "".join(
             f"\n  {round_.call.code} {round_.name}: {count} judge(s) reminded" for round_, count in done))
+
+    from .grants.reminders import grants_remind_command  # report reminders for cron
+
+    app.cli.add_command(grants_remind_command)
