@@ -382,6 +382,7 @@ def load_demo(reset: bool = True) -> str:
     from .judging import build_judging
     build_judging(builder)
     build_matching(builder)
+    __import__("portal.demo.grants", fromlist=["build_grants"]).build_grants(builder)
     db.session.commit()
     return summary()
 
