@@ -13,6 +13,7 @@ bp = Blueprint("grants", __name__, url_prefix="/grants")
 from . import (  # noqa: E402,F401 - route modules register on bp
     dashboard_views,
     disbursement_views,
+    giving360_views,
     grant_views,
     mentor_views,
     report_views,
