@@ -118,7 +118,7 @@ def payments(grants: list[Grant]) -> dict[int, list[Payment]]:
         .order_by(Disbursement.paid_at, Disbursement.id)) if grants else []
     found: dict[int, list[Payment]] = {g.id: [] for g in grants}
     for row in rows:
-        value = row.amount - (row.reversal.amount if row.reversal is not None else Decimal("0"))
+        value = row.amount - (row.reversal.amount if row.reversal is not None else Decimal(0))
         if value > 0:
             found[row.grant_id].append(Payment(row, value))
     return found
