@@ -297,8 +297,8 @@ def flat_rows(records: list[dict]) -> list[list]:
 
 
 def flat_csv(records: list[dict]) -> bytes:
-    """UTF-8 with a byte-order mark (as Excel's "CSV UTF-8" writes it, so that Excel reads the Chinese)."""
+    """UTF-8 without a byte-order mark: flattentool (which the standard's tools convert CSV with) reads
+    a BOM as part of the first title, and "\ufeffIdentifier" is no column of the standard."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")
     csv.writer(buffer, lineterminator="\r\n").writerows(flat_rows(records))
     return buffer.getvalue().encode("utf-8")
