@@ -5,6 +5,7 @@ volunteer programmes); people's names, phone numbers and codes are invented.
 """
 from __future__ import annotations
 
+from .grants_data import MENTOR, MENTOR_TITLE
 from .judging_data import JUDGE_TITLES, JUDGES
 from .matching_data import CUNGUAN, PROJECTS_2025
 
@@ -58,6 +59,7 @@ DEMO_ACCOUNTS = [
      "平湖市当湖街道办事处（街道干部）：已领办的服务需求，和一个正在征集领办方的需求"),
     ("评委 judge", USERS["judge"]["email"], PASSWORD, "王建国，嘉兴学院社会工作系副教授：社区微公益创投初审有待评项目"),
     *[("评委 judge", JUDGES[key]["email"], PASSWORD, JUDGE_TITLES[key]) for key in JUDGES],
+    ("孵化导师 mentor", MENTOR["email"], PASSWORD, MENTOR_TITLE),
 ]
 
 COMMITTEE = dict(

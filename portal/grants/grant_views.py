@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..accounts.models import OrgKind
 from ..accounts.permissions import access, acting_user, org_ids, require
 from ..actions import attempt, perform, run, show
 from ..applications.models import BUDGET_CATEGORIES, Application
@@ -59,7 +60,10 @@ def index():
         .order_by(NeedOffer.id)).all()
     offers = [o for o in offers if o.need.session.committee_id in org_ids(user)]
     amounts = {g.id: ledger.grant_figures(g) for rows in groups.values() for g in rows}
-    return render_template("grants/index.html", groups=groups, calls=calls, offers=offers, amounts=amounts)
+    orgs = [m.organization for m in user.memberships]
+    return render_template("grants/index.html", groups=groups, calls=calls, offers=offers, amounts=amounts,
+                           committees=[o for o in orgs if o.kind == OrgKind.COMMITTEE],
+                           companies=[o for o in orgs if o.kind == OrgKind.COMPANY])
 
 
 @bp.route("/calls/<int:call_id>")

@@ -115,3 +115,27 @@ def test_a_tranche_is_paid_from_the_sources_ticked(client, world):
     assert [s.id for s in first.sources] == [big.id] and {s.id for s in last.sources} == {big.id, small.id}
     edit = client.get(f"/grants/{grant.id}/edit").text
     assert f'name="tranches-0-source_{big.id}" value="y" checked' in edit
+
+
+def test_the_lists_lead_to_the_dashboards_and_the_open_data(client, world):
+    """The committee reaches its fund, the call's dashboard and the 360Giving files from its lists; a
+    sponsor reaches its funder dashboard and where its money went; the NGO sees neither."""
+    login(client, world.maker)
+    index = client.get("/grants/").get_data(as_text=True)
+    committee_id = world.committee.id
+    assert f"/grants/committees/{committee_id}/fund" in index and f"/grants/committees/{committee_id}/360giving.csv" in index
+    call_page = client.get(f"/grants/calls/{world.call.id}").get_data(as_text=True)
+    assert f"/grants/calls/{world.call.id}/dashboard" in call_page and f"/grants/calls/{world.call.id}/360giving.json" in call_page
+    for href in (f"/grants/committees/{committee_id}/fund", f"/grants/calls/{world.call.id}/dashboard"):
+        assert client.get(href).status_code == 200
+    client.post("/accounts/logout")
+    sponsor = world.sponsors[0]
+    login(client, sponsor.user)
+    index = client.get("/grants/").get_data(as_text=True)
+    assert f"/grants/funders/{sponsor.org.id}/dashboard" in index and f"/grants/funders/{sponsor.org.id}/money" in index
+    assert "/grants/committees/" not in index and "360giving" not in index
+    assert client.get(f"/grants/funders/{sponsor.org.id}/money").status_code == 200
+    client.post("/accounts/logout")
+    login(client, world.ngo_user)
+    index = client.get("/grants/").get_data(as_text=True)
+    assert "/dashboard" not in index and "360giving" not in index

@@ -57,6 +57,7 @@ def test_the_mentor_logs_a_check_in_and_sees_their_projects(world, login_as):
     w, grant, mentor = world
     mentoring.assign_mentor(w.maker, grant, mentor.email)
     client = login_as(mentor)
+    assert "/grants/mentoring" in client.get("/").get_data(as_text=True)  # the navigation leads there
     projects = client.get("/grants/mentoring").get_data(as_text=True)
     assert grant.title in projects and "尚未跟踪" in projects
     form = client.get(f"/grants/{grant.id}/check-ins").get_data(as_text=True)
