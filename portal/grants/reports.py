@@ -201,6 +201,8 @@ def can_edit_report(user: User | None, report: GrantReport) -> bool:
 
 def _require_open(actor: User | None, report: GrantReport) -> None:
     _require_filer(actor, report.grant)
+    if report.grant.status not in FILING_OPEN:
+        raise DomainError(N_("资助协议处于“%(status)s”状态，不能再填报报告。", status=report.grant.status.label))
     if not is_open_for_filing(report):
         raise DomainError(N_("这份报告处于“%(status)s”状态，不能修改。", status=report.status.label))
 

@@ -6,13 +6,17 @@ prepared, approved and paid; the dashboards, their charts and the Excel export s
 Screenshots in test-artifacts/browser/."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from portal.grants.models import Grant
+from portal.grants.models import Disbursement, Grant
 
 from ..factories import PASSWORD
 from ..grants.helpers import PDF, funded_project
@@ -66,10 +70,12 @@ def draft_and_sign(page, base: str, w: dict, tmp_path) -> int:
     return grant_id
 
 
-def prepare_tranche(page, base: str, grant_id: int, position: int, amount: str) -> None:
+def prepare_tranche(page, base: str, grant_id: int, position: int, amount: str, source: str | None = None) -> None:
     page.goto(f"{base}/grants/{grant_id}")
     card = page.locator("#tranches-heading ~ article").nth(position)
     card.locator("summary").click()
+    if source:
+        card.locator("select[name$=source_id]").select_option(label=source)
     card.locator("input[name$=-amount]").fill(amount)
     with page.expect_navigation():
         card.locator("text=提交审核").click()
@@ -86,6 +92,65 @@ def approve_and_pay(page, base: str, grant_id: int, reference: str) -> None:
     with page.expect_navigation():
         payment.locator("button", has_text="登记已付款").click()
     expect(page.locator("#payments article").first).to_contain_text(reference)
+
+
+def file_midterm_report(page, base: str, grant_id: int, tmp_path) -> None:
+    """On a phone: the NGO opens the mid-term report from the grant, writes it, adds one activity and
+    one expense with its receipt, and submits."""
+    page.goto(f"{base}/grants/{grant_id}/reports")
+    with page.expect_navigation():
+        page.locator("a", has_text="填写报告").first.click()
+    page.fill("#narrative", "已为社区 60 位老人提供助餐服务，组建志愿者送餐队。")
+    page.fill("#beneficiaries_reached", "60")
+    page.click("text=添加一项活动")
+    page.fill("[name=activities-0-held_on]", date.today().isoformat())
+    page.fill("[name=activities-0-place]", "当湖街道社区食堂")
+    page.fill("[name=activities-0-participants]", "60")
+    page.fill("[name=activities-0-description]", "银龄食堂开餐仪式")
+    page.click("text=添加一笔支出")
+    page.select_option("[name=expenses-0-category]", "活动费")
+    page.fill("[name=expenses-0-item]", "食材采购")
+    page.fill("[name=expenses-0-amount]", "3000")
+    page.fill("[name=expenses-0-spent_on]", date.today().isoformat())
+    receipt = tmp_path / "发票.pdf"
+    receipt.write_bytes(PDF)
+    page.set_input_files("[name=expenses-0-receipt]", str(receipt))
+    assert no_horizontal_scroll(page)
+    shot(page, "grant-report-form-phone")
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    expect(page.locator(".alert-success")).to_contain_text("报告已提交")
+    expect(page.locator("main")).to_contain_text("食材采购")
+    assert no_horizontal_scroll(page)
+    shot(page, "grant-report-submitted-phone")
+
+
+def evaluate_passed(page, base: str, grant_id: int) -> None:
+    page.goto(f"{base}/grants/{grant_id}/reports")
+    with page.expect_navigation():
+        page.locator("a", has_text="评估").last.click()
+    for key, score in (("execution", "85"), ("inputs", "80"), ("finance", "90"), ("outcomes", "88")):
+        page.fill(f"#score-{key}", score)
+    page.select_option("#conclusion", "passed")
+    page.fill("#comments", "执行规范，票据齐全。")
+    shot(page, "grant-evaluation-desktop")
+    with page.expect_navigation():
+        page.click("text=保存评估")
+    expect(page.locator(".alert-success")).to_contain_text("评估已保存")
+
+
+def dashboard_totals(page, base: str, call_id: int) -> dict[str, str]:
+    """The call dashboard's figures three ways: the totals row, the funds-by-stage chart's bars and
+    the Excel export's first sheet."""
+    page.goto(f"{base}/grants/calls/{call_id}/dashboard")
+    foot = page.locator("#table-grants tfoot td.money").all_inner_texts()
+    bars = [D(v) for v in page.locator("svg.grants-chart").first.locator("rect").evaluate_all(
+        "rects => rects.map(r => r.dataset.value)")]
+    answer = page.request.get(f"{base}/grants/calls/{call_id}/dashboard.xlsx")
+    assert answer.ok
+    sheet = load_workbook(BytesIO(answer.body()), read_only=True)["资金各阶段"]
+    excel = {row[0]: D(str(row[1])) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    return dict(foot=foot, bars=bars, excel=excel)
 
 
 def test_grant_from_an_award_with_two_sponsors_through_two_tranches(live_app, live_server, page_factory, tmp_path):
@@ -113,8 +178,35 @@ def test_grant_from_an_award_with_two_sponsors_through_two_tranches(live_app, li
         assert grant.status.value == "active"
 
     ngo = page_factory(PHONE)
+    _accept_dialogs(ngo)
     log_in(ngo, base, w["ngo"], PASSWORD)
     ngo.goto(f"{base}/grants/{grant_id}")
     expect(ngo.locator("main")).to_contain_text("¥12,500.00")
     assert no_horizontal_scroll(ngo)
     shot(ngo, "grant-ngo-phone")
+
+    # The second tranche waits for the mid-term evaluation: filed on the phone, evaluated, then paid.
+    file_midterm_report(ngo, base, grant_id, tmp_path)
+    evaluate_passed(checker, base, grant_id)
+    prepare_tranche(maker, base, grant_id, 1, "7500", source="平湖市青年企业家协会")  # the first has ¥2,500 left
+    approve_and_pay(checker, base, grant_id, "NS2027060100002")
+    with live_app.app_context():
+        grant = db.session.get(Grant, grant_id)
+        rows = db.session.scalars(sa.select(Disbursement).where(Disbursement.grant_id == grant_id)).all()
+        assert sorted(d.amount for d in rows if d.status.value == "paid") == [D("7500.00"), D("12500.00")]
+        assert not any(d.gate_override_reason for d in rows)  # the gate was met: no override needed
+
+    figures = dashboard_totals(checker, base, w["call"])
+    shot(checker, "grant-call-dashboard-desktop")
+    # Totals row: awarded, pledged, matched, amount, committed, disbursed, spent, remaining.
+    assert figures["foot"][3:8] == ["¥25,000.00", "¥20,000.00", "¥20,000.00", "¥3,000.00", "¥5,000.00"]
+    awarded, pledged, matched, amount, committed, disbursed, spent = figures["bars"]
+    assert (amount, committed, disbursed, spent) == (D("25000.00"), D("20000.00"), D("20000.00"), D("3000.00"))
+    excel = figures["excel"]
+    assert (excel["协议金额"], excel["已批准拨付"], excel["已拨付"], excel["已支出"], excel["尚未拨付"]) == (
+        amount, committed, disbursed, spent, D("5000.00"))
+    assert (excel["获奖创投资金"], excel["认捐"], excel["配捐"]) == (awarded, pledged, matched)
+    checker.set_viewport_size(PHONE)
+    checker.reload()
+    assert no_horizontal_scroll(checker)
+    shot(checker, "grant-call-dashboard-phone")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.grants import disbursements as pay
-from portal.grants import ledger, services
+from portal.grants import expenses, ledger, services
 from portal.grants.models import (
     Disbursement,
     DisbursementReversal,
@@ -29,7 +29,7 @@ from portal.grants.models import (
 )
 from portal.grants.report_models import Expense
 
-from .helpers import funded_project, signed_grant
+from .helpers import PDF, funded_project, signed_grant
 
 D = Decimal
 HELD = (DisbursementStatus.APPROVED, DisbursementStatus.PAID, DisbursementStatus.FAILED)
@@ -108,18 +108,17 @@ def _step(world, grant, step) -> None:
             .order_by(Disbursement.id)).all()
         if paid:
             pay.reverse(world.maker, paid[step[1] % len(paid)], "冲正测试")
-    elif kind == "expense":
-        db.session.add(Expense(grant_id=grant.id, category=step[1], item="测试支出", amount=step[2], spent_on=date.today()))
-        db.session.commit()
+    elif kind == "expense":  # filed by the NGO on the mid-term report, with its receipt
+        report = min(grant.reports, key=lambda r: r.due_on)
+        expenses.record_expense(world.ngo_user, report, {"category": step[1], "item": "测试支出", "amount": str(step[2]),
+                                                         "spent_on": date.today().isoformat(),
+                                                         "receipt": ("票据.pdf", PDF)})
     elif kind == "unspend":
         open_rows = db.session.scalars(sa.select(Expense).where(
             Expense.grant_id == grant.id, Expense.amount > 0,
             ~sa.exists().where(sa.orm.aliased(Expense).reverses_id == Expense.id)).order_by(Expense.id)).all()
         if open_rows:
-            wrong = open_rows[step[1] % len(open_rows)]
-            db.session.add(Expense(grant_id=grant.id, category=wrong.category, item=wrong.item, amount=-wrong.amount,
-                                   spent_on=date.today(), reverses_id=wrong.id, reason="录入错误"))
-            db.session.commit()
+            expenses.reverse_expense(world.ngo_user, open_rows[step[1] % len(open_rows)], "录入错误")
     elif kind == "terminate":
         services.terminate_grant(world.maker, grant, "测试终止")
 
