@@ -270,11 +270,13 @@ def test_others_may_not_download(world, app):
         assert client.get(f"/grants/committees/{world.committee.id}/360giving.csv").status_code == 403
 
 
-def test_the_grant_page_links_the_calls_downloads_for_the_committee_only(world, app):
-    grant = world.grants["paid"]
-    link = f"/grants/calls/{world.call.id}/360giving.csv"
+def test_the_committees_lists_link_the_downloads_and_others_do_not_see_them(world, app):
+    call_link = f"/grants/calls/{world.call.id}/360giving.csv"
+    committee_link = f"/grants/committees/{world.committee.id}/360giving.json"
     for user, shown in ((world.maker, True), (world.ngo_user, False), (world.sponsors[0].user, False)):
         client = app.test_client()
         login(client, user)
-        page = client.get(f"/grants/{grant.id}")
-        assert page.status_code == 200 and (link in page.get_data(as_text=True)) == shown
+        index = client.get("/grants/")
+        assert index.status_code == 200 and (committee_link in index.get_data(as_text=True)) == shown
+        if shown:
+            assert call_link in client.get(f"/grants/calls/{world.call.id}").get_data(as_text=True)
