@@ -25,10 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -40,6 +38,8 @@ PASSWORD = "bench-password-1"
 TARGET_RATIO = 2.0
 
 sys.path.insert(0, str(ROOT))
+
+from scratch import scratch_app  # noqa: E402 - benchmarks/ is the script's folder
 
 RAW_SQL = """
 SELECT g.id, g.reference, s.amount, d.committed, d.paid, r.released, e.spent
@@ -266,24 +266,13 @@ def _statements(db, sa, action) -> int:
 
 
 def run(runs: int = 7, n_grants: int = 1000, n_rows: int = 10000) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="yichuang-grants-bench-"))
-    saved = {key: os.environ.get(key) for key in ("INSTANCE_PATH", "DATABASE_URL")}
-    os.environ["INSTANCE_PATH"] = str(workdir / "instance")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'grants.db'}"
-    try:
+    with scratch_app("grants") as app:
         import sqlalchemy as sa
 
-        from portal.app import create_app
         from portal.calls.models import Call
         from portal.extensions import db
         from portal.grants.dashboards import call_dashboard
 
-        app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "SQLALCHEMY_ENGINE_OPTIONS": {},
-                          "SECRET_KEY": "bench-grants", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                          "MAIL_BACKEND": "memory", "REDIS_URL": None, "PUBLIC_CACHE_SECONDS": 0})
-        import logging
-
-        logging.getLogger().setLevel(logging.WARNING)
         app.config["PROPAGATE_EXCEPTIONS"] = bool(os.environ.get("GRANTS_BENCH_DEBUG"))
         t0 = time.perf_counter()
         facts = build(app, n_grants, n_rows)
@@ -363,13 +352,6 @@ def run(runs: int = 7, n_grants: int = 1000, n_rows: int = 10000) -> dict:
         }
         report(figures)
         return figures
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def report(f: dict) -> bool:

@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -38,6 +35,8 @@ TARGET_RATIO = 1.5
 RUBRIC = [("必要性", 20), ("可行性", 20), ("创新性", 20), ("团队能力", 15), ("预算合理性", 10), ("社会效益", 15)]
 
 sys.path.insert(0, str(ROOT))
+
+from scratch import scratch_app  # noqa: E402 - benchmarks/ is the script's folder
 
 RAW_SQL = """
 SELECT s.application_id, s.judge_id, SUM(sc.value * c.weight) AS total
@@ -132,21 +131,12 @@ def median_ms(action, runs: int) -> tuple[float, list[float]]:
 
 
 def run(runs: int = 7, n_applications: int = 2000, n_judges: int = 5) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="yichuang-judging-bench-"))
-    saved = {key: os.environ.get(key) for key in ("INSTANCE_PATH", "DATABASE_URL")}
-    os.environ["INSTANCE_PATH"] = str(workdir / "instance")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'judging.db'}"
-    try:
+    with scratch_app("judging") as app:
         import sqlalchemy as sa
 
-        from portal.app import create_app
         from portal.extensions import db
         from portal.judging.results import forget_cached_results
 
-        app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "SQLALCHEMY_ENGINE_OPTIONS": {},
-                          "SECRET_KEY": "bench-judging", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                          "MAIL_BACKEND": "memory", "REDIS_URL": None, "PUBLIC_CACHE_SECONDS": 0})
-        logging_quiet()
         t0 = time.perf_counter()
         facts = build(app, n_applications, n_judges)
         built = time.perf_counter() - t0
@@ -206,19 +196,6 @@ def run(runs: int = 7, n_applications: int = 2000, n_judges: int = 5) -> dict:
         }
         report(figures)
         return figures
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def logging_quiet() -> None:
-    import logging
-
-    logging.getLogger().setLevel(logging.WARNING)
 
 
 def report(f: dict) -> None:
