@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 from flask import current_app, has_app_context
@@ -20,13 +21,25 @@ from .jobs import enqueue
 
 log = logging.getLogger("portal.mail")
 _PENDING = "pending_mail"
+_SUPPRESSED = "mail_suppressed"
+
+
+@contextmanager
+def mail_suppressed():
+    """No mail from what runs inside (the demo loader: its services notify made-up addresses)."""
+    info = db.session().info
+    info[_SUPPRESSED] = True
+    try:
+        yield
+    finally:
+        info.pop(_SUPPRESSED, None)
 
 
 def queue_mail(to: str | list[str], subject: str, body: str) -> None:
     recipients = [to] if isinstance(to, str) else list(to)
-    if not recipients:
-        return
     session = db.session()
+    if not recipients or session.info.get(_SUPPRESSED):
+        return
     if not session.in_transaction():
         session.begin()  # so that a rollback before any SQL still drops the parked mail
     session.info.setdefault(_PENDING, []).append({"to": recipients, "subject": subject, "body": body})

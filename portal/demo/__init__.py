@@ -375,15 +375,17 @@ def load_demo(reset: bool = True) -> str:
     """Fill the database with the demo (emptying it first when reset) and say what is there."""
     if reset:
         reset_database()
-    builder = _Builder()
-    builder.build_people()
-    builder.build_calls()
-    builder.build_applications()
+    from ..mail import mail_suppressed
     from .judging import build_judging
-    build_judging(builder)
-    build_matching(builder)
-    __import__("portal.demo.grants", fromlist=["build_grants"]).build_grants(builder)
-    db.session.commit()
+    with mail_suppressed():
+        builder = _Builder()
+        builder.build_people()
+        builder.build_calls()
+        builder.build_applications()
+        build_judging(builder)
+        build_matching(builder)
+        __import__("portal.demo.grants", fromlist=["build_grants"]).build_grants(builder)
+        db.session.commit()
     return summary()
 
 
@@ -399,6 +401,7 @@ def summary() -> str:
         f"用户 users {count(User)}，征集 calls {count(Call)}，申报书 applications {count(Application)}",
         "  " + "，".join(f"{status.label} {by_status.get(status, 0)}" for status in ApplicationStatus),
         matching_summary(),
+        __import__("portal.demo.grants", fromlist=["grants_summary"]).grants_summary(),
         "演示账号 demo accounts (password / 密码 " + PASSWORD + "):",
     ]
     width = max(len(email) for _, email, _, _ in DEMO_ACCOUNTS)

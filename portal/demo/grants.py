@@ -24,7 +24,7 @@ from ..audit import AuditEvent
 from ..extensions import db
 from ..links import absolute_url
 from ..grants import disbursements, ledger, services, tranches
-from ..grants.models import Grant, TrancheStatus
+from ..grants.models import Disbursement, Grant, TrancheStatus
 from ..grants.report_models import (
     CheckIn,
     CheckInForm,
@@ -64,8 +64,13 @@ def build_grants(b) -> None:
 
 
 def grants_summary() -> str:
+    def count(model) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
     counts = dict(db.session.execute(sa.select(Grant.status, sa.func.count()).group_by(Grant.status)).all())
-    return "  资助协议 grants: " + "，".join(f"{status.label} {n}" for status, n in counts.items())
+    return ("  资助协议 grants: " + "，".join(f"{status.label} {n}" for status, n in counts.items())
+            + f"；拨付 disbursements {count(Disbursement)}，报告 reports {count(GrantReport)}，支出 expenses {count(Expense)}，"
+            f"评估 evaluations {count(Evaluation)}，跟踪记录 check-ins {count(CheckIn)}")
 
 
 # --- receipts and photos: tiny real files ---------------------------------------------------------
