@@ -95,6 +95,7 @@ def add_grants_world(world: dict) -> dict:
     db.session.flush()
     photo = ReportFile(report=midterm, activity_id=activity.id, storage_key=storage().save(PNG, ".png"),
                        filename="活动照片.png", content_type="image/png", size=len(PNG), uploaded_by_id=users["ngo"].id)
+    db.session.add(photo)
     expense = Expense(grant=grant, report=midterm, category="活动费", item="讲座场地布置", amount=D("1200.00"),
                       spent_on=today - timedelta(days=30), receipt_key=storage().save(PDF, ".pdf"), receipt_name="发票.pdf",
                       receipt_type="application/pdf", created_by_id=users["ngo"].id)
