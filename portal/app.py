@@ -118,12 +118,14 @@ def _register_blueprints(app: Flask) -> None:
     from .applications.views import bp as applications_bp
     from .audit_views import bp as audit_bp
     from .calls.views import bp as calls_bp
+    from .certificates.views import bp as certificates_bp
     from .grants.views import bp as grants_bp
     from .judging.views import bp as judging_bp
     from .matching.views import bp as matching_bp
     from .public.views import bp as public_bp
 
-    for bp in (public_bp, accounts_bp, calls_bp, applications_bp, judging_bp, matching_bp, grants_bp, audit_bp):
+    for bp in (public_bp, accounts_bp, calls_bp, applications_bp, judging_bp, matching_bp, grants_bp, certificates_bp,
+               audit_bp):
         app.register_blueprint(bp)
 
 

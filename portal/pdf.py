@@ -69,28 +69,36 @@ def static_path_for(url: str) -> Path:
     raise PdfFetchRefused(f"refused to fetch {url}")
 
 
-def _fetcher():
+def _fetcher(local_files: dict[str, Path] | None = None):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = dict(local_files or {})
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            path = static_path_for(url)
+            path = allowed[url] if url in allowed else static_path_for(url)
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
 
     return StaticOnlyFetcher()
 
 
-def render_pdf(template_name: str, **context) -> bytes:
-    from weasyprint import HTML
-
+def render_pdf(template_name: str, local_files: dict[str, Path] | None = None, **context) -> bytes:
+    """`local_files` maps URLs the template names (e.g. a font's file:// URL) to the only files
+    outside the static folder the renderer may read."""
     from flask_babel import force_locale
 
     check_cjk_font()
     with force_locale("zh_CN"):  # the documents are Chinese: a marked label in them stays Chinese too
         html = render_template(template_name, **context)
+    return render_html(html, local_files)
+
+
+def render_html(html: str, local_files: dict[str, Path] | None = None) -> bytes:
+    from weasyprint import HTML
+
     base = portal_url() + "/"  # relative links in the PDF become absolute links to the portal
-    return HTML(string=html, base_url=base, url_fetcher=_fetcher()).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=_fetcher(local_files)).write_pdf()
 
 
 def embedded_fonts(pdf_bytes: bytes) -> set[str]:

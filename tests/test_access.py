@@ -19,6 +19,8 @@ from .conftest import login, make_test_app
 from .factories import make_application, make_call, make_member, make_user
 from .judging.access_rules import JUDGING_ACCESS
 from .judging.world import add_judging_world
+from .certificates.access_rules import CERTIFICATES_ACCESS
+from .certificates.world import add_certificates_world
 from .grants.access_rules import GRANTS_ACCESS
 from .grants.world import add_grants_world
 from .matching.access_rules import MATCHING_ACCESS
@@ -68,6 +70,7 @@ ACCESS: dict[str, Rule] = {
     **JUDGING_ACCESS,
     **MATCHING_ACCESS,
     **GRANTS_ACCESS,
+    **CERTIFICATES_ACCESS,
     "applications.mine": Rule({"ngo", "other_ngo"}),
     "applications.screening_queue": Rule({"committee"}),
     "audit.log": Rule({"committee"}),
@@ -129,7 +132,7 @@ def build_world() -> dict:
         "attachment": attachment,
         "submitted_attachment": submitted_attachment,
     }
-    return add_grants_world(add_matching_world(add_judging_world(world)))
+    return add_certificates_world(add_grants_world(add_matching_world(add_judging_world(world))))
 
 
 def url_values(rule: Rule, world: dict, arguments: set[str]) -> dict:

@@ -3,7 +3,7 @@ the mentor's projects, the check-ins of a grant (the mentor's form on a phone, t
 sees the grant) and the project's timeline."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.permissions import access, acting_user, require
@@ -21,9 +21,12 @@ from .views import bp
 def _mentoring_helpers() -> dict:
     """For the navigation and the grant page's links: asked only where a template calls them."""
     def is_mentoring() -> bool:
-        if "is_mentoring" not in g:
-            g.is_mentoring = mentoring.is_mentoring(acting_user())
-        return g.is_mentoring
+        # Once per request: kept in the request's environ, as `g` outlives a request where an app
+        # context was already pushed (tests, the CLI).
+        key = "yichuang.is_mentoring"
+        if key not in request.environ:
+            request.environ[key] = mentoring.is_mentoring(acting_user())
+        return request.environ[key]
 
     def may_manage_mentors(grant) -> bool:
         return can_manage_grant(acting_user(), grant)

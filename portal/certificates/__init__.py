@@ -1,0 +1,1 @@
+"""Certificates: designs, issued records, PDF rendering, batch issue and verification."""

@@ -1,0 +1,9 @@
+"""The certificates' routes in the access test (tests/test_access.py); world: tests/certificates/world.py."""
+from __future__ import annotations
+
+from ..access_common import EVERYONE, Rule
+
+CERTIFICATES_ACCESS = {
+    "certificates.verify": Rule(EVERYONE, params={"serial": "certificate.serial"}),
+    "certificates.download": Rule({"ngo", "committee"}, params={"certificate_id": "certificate"}),
+}
