@@ -135,6 +135,7 @@ def make_test_app(uri: str, tmp_path, **overrides):
         "PORTAL_URL": "http://localhost",
         "PUBLIC_CACHE_SECONDS": 0,
         # The certificates' cut fonts take ~35 s to make: made once, kept across tests and runs.
+        "CERTIFICATE_SIGNING_KEY_FILE": str(tmp_path / "certificate-signing-key.pem"),
         "CERTIFICATE_FONT_FOLDER": str(Path(__file__).resolve().parent.parent / ".cache" / "certificate-fonts"),
     }
     config.update(overrides)

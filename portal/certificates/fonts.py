@@ -1,11 +1,13 @@
-"""The certificate's fonts: Noto Serif CJK SC (regular and a real bold), cut down once to the
-characters of GB 2312 with ASCII and the usual punctuation, and kept in the font folder.
+"""The certificate's fonts: Noto Serif CJK SC (regular and a real bold), cut down once into two
+parts — ASCII, punctuation and GB 2312's 3,755 common characters (一级字); then the rest of GB 2312
+(二级字 and symbols) — and kept in the font folder.
 
 Why: WeasyPrint embeds a subset of each face, but keeps every glyph number up to the highest one
 used, and the full Noto CJK faces number 65,000 glyphs — about 100 KB a face on every certificate.
-Cut to ~7,600 characters and renumbered, both faces together weigh about 80 KB in the PDF. A rare
-character outside the cut falls back, glyph by glyph, to the full system face named after it in
-the styles (CERTIFICATE_FONT_STACK), so nothing is ever dropped.
+Cut and renumbered, a certificate in common characters embeds only the first part's two faces
+(about 60 KB in all); a rarer character brings in the second part's face, and one outside GB 2312
+falls back, glyph by glyph, to the full system face named after them in the styles, so nothing is
+ever dropped.
 """
 from __future__ import annotations
 
@@ -21,30 +23,43 @@ from ..pdf import FONT_MESSAGE, PdfFontError
 
 # The families named in the certificate's styles, in order: the cut faces, then the full ones.
 CUT_FAMILY = "Yichuang Certificate Serif"
+PARTS = ("common", "extended")  # the cut's two parts, in the order the styles name them
 SOURCE_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 WEIGHTS = {"regular": "Regular", "bold": "Bold"}
-VERSION = "1"  # bump when the cut changes, so that cached faces are remade
+VERSION = "2"  # bump when the cut changes, so that cached faces are remade
 
 
 @dataclass(frozen=True)
 class CertificateFonts:
     family: str  # the source family the cut was made from
-    files: dict[str, Path]  # weight ("regular" / "bold") → the cut face
+    files: dict[tuple[str, str], Path]  # (part, weight) → the cut face
 
     def font_stack(self) -> str:
-        return ", ".join(f'"{name}"' for name in (CUT_FAMILY, self.family, *SOURCE_FAMILIES)) + ", serif"
+        names = [part_family(part) for part in PARTS] + [self.family, *SOURCE_FAMILIES]
+        return ", ".join(f'"{name}"' for name in names) + ", serif"
 
 
-def _characters() -> set[int]:
-    chars = set(range(0x20, 0x7F)) | set(range(0x3000, 0x3040)) | set(range(0xFF01, 0xFF5F))
-    chars |= {0xA5, 0xB7, 0xD7, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2022, 0x25CF, 0x2116, 0xFFE5}
-    for high in range(0xA1, 0xF8):
+def part_family(part: str) -> str:
+    return CUT_FAMILY if part == "common" else f"{CUT_FAMILY} {part.capitalize()}"
+
+
+def _gb2312(rows: range) -> set[int]:
+    chars = set()
+    for high in rows:
         for low in range(0xA1, 0xFF):
             try:
                 chars.add(ord(bytes([high, low]).decode("gb2312")))
             except UnicodeDecodeError:
                 continue
     return chars
+
+
+def characters(part: str) -> set[int]:
+    if part == "common":
+        chars = set(range(0x20, 0x7F)) | set(range(0x3000, 0x3040)) | set(range(0xFF01, 0xFF5F))
+        chars |= {0xA5, 0xB7, 0xD7, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2022, 0x25CF, 0x2116, 0xFFE5}
+        return chars | _gb2312(range(0xB0, 0xD8))  # rows 16–55: 一级字, the common characters
+    return _gb2312(range(0xA1, 0xB0)) | _gb2312(range(0xD8, 0xF8))  # symbols, 二级字
 
 
 def source_face(family: str, style: str) -> tuple[Path, int] | None:
@@ -63,7 +78,7 @@ def source_face(family: str, style: str) -> tuple[Path, int] | None:
     return Path(file), int(index or 0)
 
 
-def _cut(source: Path, index: int, target: Path) -> None:
+def _cut(source: Path, index: int, part: str, target: Path) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -73,7 +88,7 @@ def _cut(source: Path, index: int, target: Path) -> None:
     options.name_IDs = ["*"]
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=_characters())
+    subsetter.populate(unicodes=characters(part))
     subsetter.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".otf.part")
@@ -92,17 +107,18 @@ def font_folder() -> Path:
 
 
 def certificate_fonts() -> CertificateFonts:
-    """The cut faces, made on first use (about 35 s); PdfFontError when no source family is installed."""
+    """The cut faces, made on first use (about a minute); PdfFontError when no source family is installed."""
     for family in SOURCE_FAMILIES:
         faces = {weight: source_face(family, style) for weight, style in WEIGHTS.items()}
         if not all(faces.values()):
             continue
         slug = family.replace(" ", "")
         files = {}
-        for weight, (path, index) in faces.items():
-            target = font_folder() / f"{slug}-{weight}-v{VERSION}.otf"
-            if not target.is_file():
-                _cut(path, index, target)
-            files[weight] = target
+        for part in PARTS:
+            for weight, (path, index) in faces.items():
+                target = font_folder() / f"{slug}-{part}-{weight}-v{VERSION}.otf"
+                if not target.is_file():
+                    _cut(path, index, part, target)
+                files[part, weight] = target
         return CertificateFonts(family, files)
     raise PdfFontError(FONT_MESSAGE)

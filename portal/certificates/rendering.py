@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..links import absolute_url
 from ..pdf import check_cjk_font, render_html
-from .fonts import CUT_FAMILY, CertificateFonts, certificate_fonts
+from .fonts import CertificateFonts, certificate_fonts, part_family
 from .text import chinese_date, render_text
 
 
@@ -59,20 +59,21 @@ def page_context(values: dict, serial: str) -> dict:
     }
 
 
-def _fonts() -> tuple[CertificateFonts, dict]:
+def _font_faces() -> tuple[CertificateFonts, list[dict]]:
     check_cjk_font()
     fonts = certificate_fonts()
-    urls = {weight: path.resolve().as_uri() for weight, path in fonts.files.items()}
-    return fonts, urls
+    faces = [{"family": part_family(part), "weight": 700 if weight == "bold" else 400, "url": path.resolve().as_uri(),
+              "path": path} for (part, weight), path in fonts.files.items()]
+    return fonts, faces
 
 
 def render_pages(pages: list[dict], *, title: str, author: str, subject: str) -> bytes:
     """One PDF of the given pages (page_context dicts)."""
-    fonts, urls = _fonts()
+    fonts, faces = _font_faces()
     with force_locale("zh_CN"):
-        html = render_template("certificates/pdf.html", pages=pages, font_urls=urls, font_stack=fonts.font_stack(),
-                               cut_family=CUT_FAMILY, pdf_title=title, pdf_author=author, pdf_subject=subject)
-    return render_html(html, {url: fonts.files[weight] for weight, url in urls.items()})
+        html = render_template("certificates/pdf.html", pages=pages, faces=faces, font_stack=fonts.font_stack(),
+                               pdf_title=title, pdf_author=author, pdf_subject=subject)
+    return render_html(html, {face["url"]: face["path"] for face in faces})
 
 
 def render_certificate(values: dict, serial: str) -> bytes:

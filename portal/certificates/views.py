@@ -5,11 +5,23 @@ import re
 import time
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from ..accounts.models import Organization, OrgKind
 from ..accounts.permissions import access, acting_user
 from ..downloads import file_response
 from ..extensions import db, limiter
+from ..links import absolute_url
+from . import credentials
 from .models import Certificate, CertificateStatus
 from .permissions import can_download
 from .services import certificate_pdf
@@ -29,7 +41,7 @@ def _find(serial: str) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
 
 
-@bp.route("/verify/<path:serial>")
+@bp.route("/verify/<serial>")
 @limiter.limit(VERIFY_LIMIT, error_message="验证过于频繁，请稍后再试。")
 @access("public")
 def verify(serial: str):
@@ -55,3 +67,50 @@ def download(certificate_id: int):
         abort(403)
     name = f"{certificate.serial}-{certificate.recipient_name}.pdf"
     return file_response(certificate_pdf(certificate), "application/pdf", name, fallback=f"{certificate.serial}.pdf")
+
+
+def _issued_or_404(serial: str) -> Certificate:
+    return _find(serial) or abort(404)
+
+
+@bp.route("/verify/<serial>/credential.jwt")
+@limiter.limit(VERIFY_LIMIT, error_message="验证过于频繁，请稍后再试。")
+@access("public")
+def credential(serial: str):
+    """The Open Badges 3.0 credential of the certificate, signed (a compact JWS; keys at /certificates/keys.json)."""
+    certificate = _issued_or_404(serial)
+    return Response(credentials.signed_credential(certificate), mimetype="application/jwt",
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.jwt"'})
+
+
+@bp.route("/verify/<serial>/status.json")
+@access("public")
+def status(serial: str):
+    """The credential's revocation status (a 1EdTech revocation list of this one credential)."""
+    certificate = _issued_or_404(serial)
+    url = absolute_url("certificates.verify", serial=certificate.serial)
+    revoked = [] if certificate.status == CertificateStatus.VALID else [
+        {"id": url, "revocationReason": certificate.revoked_reason or "superseded"}]
+    return jsonify({"id": absolute_url("certificates.status", serial=certificate.serial), "revokedCredentials": revoked})
+
+
+@bp.route("/certificates/keys.json")
+@access("public")
+def keys():
+    return jsonify(credentials.jwks())
+
+
+@bp.route("/certificates/issuers/<int:org_id>.json")
+@access("public")
+def issuer(org_id: int):
+    """The issuing committee's Open Badges profile, for those who follow a credential's issuer id."""
+    committee = db.session.get(Organization, org_id)
+    if committee is None or committee.kind != OrgKind.COMMITTEE:
+        abort(404)
+    profile = {"@context": ["https://www.w3.org/ns/credentials/v2",
+                            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+               "id": absolute_url("certificates.issuer", org_id=committee.id), "type": ["Profile"], "name": committee.name}
+    if committee.uscc:
+        profile["otherIdentifier"] = [{"type": "IdentifierEntry", "identifier": f"CN-USCI-{committee.uscc}",
+                                       "identifierType": "identifier"}]
+    return jsonify(profile)

@@ -90,3 +90,16 @@ def test_without_a_cjk_font_nothing_is_issued(app, world, no_fonts):  # noqa: F8
     assert "中文字体" in str(refused.value.message)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 0
+
+
+def test_rarer_characters_come_from_the_second_part_and_the_full_face(app, world):
+    """鑫 is a GB 2312 二级字 (the cut's second part); 喆 is outside GB 2312 (the full system face)."""
+    world.ngo.name = "平湖市喆鑫社会工作服务中心"
+    db.session.commit()
+    design = saved_design(world, CertificateKind.AWARD)
+    with app.test_request_context():
+        certificate = services.issue_certificate(world.maker, design, services.pending_recipients(design)[0])
+        data = services.certificate_pdf(certificate)
+    assert "平湖市喆鑫社会工作服务中心" in re.sub(r"\s+", "", pdf_text(data))
+    names = {re.sub(r"^[A-Z]{6}\+", "", name) for name in pdf.embedded_fonts(data)}
+    assert "Yichuang-Certificate-Serif-Extended" in names and "Noto-Serif-CJK-SC" in names, names
