@@ -20,11 +20,13 @@
    (skip with --no-judging).
 7. Then benchmarks/grants.py: the per-call grants dashboard over 1,000 grants and 10,000 ledger rows
    against raw SQL of the same figures, in-process (skip with --no-grants; only it with --only grants).
+8. Then benchmarks/certificates.py: 100 certificates against 100 minimal WeasyPrint pages of the same
+   text and fonts, and the size of one (skip with --no-certificates; only it with --only certificates).
 
 Every server it starts is stopped (process group) even when something fails.
 
 Usage: .venv/bin/python benchmarks/run.py [--rounds 3] [--duration 4] [--connections 8] [--python] [--strict]
-       [--no-judging] [--no-matching] [--no-grants] [--only matching|grants]
+       [--no-judging] [--no-matching] [--no-grants] [--no-certificates] [--only matching|grants|certificates]
 """
 from __future__ import annotations
 
@@ -351,8 +353,11 @@ def parse_args(argv=None):
     parser.add_argument("--no-judging", action="store_true", help="skip the judging ranking benchmark (benchmarks/judging.py)")
     parser.add_argument("--no-matching", action="store_true", help="skip the matching pages (benchmarks/matching.py)")
     parser.add_argument("--no-grants", action="store_true", help="skip the grants dashboard benchmark (benchmarks/grants.py)")
-    parser.add_argument("--only", choices=["all", "matching", "grants"], default="all",
-                        help="matching: load only the baselines and the matching pages; grants: only benchmarks/grants.py")
+    parser.add_argument("--no-certificates", action="store_true",
+                        help="skip the certificates benchmark (benchmarks/certificates.py)")
+    parser.add_argument("--only", choices=["all", "matching", "grants", "certificates"], default="all",
+                        help="matching: load only the baselines and the matching pages; grants: only benchmarks/grants.py; "
+                             "certificates: only benchmarks/certificates.py")
     return parser.parse_args(argv)
 
 
@@ -367,10 +372,19 @@ def run_grants() -> int:
     return 0
 
 
+def run_certificates() -> int:
+    import certificates as certificates_bench
+
+    certificates_bench.run()
+    return 0
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.only == "grants":  # in-process, no server: nothing else to build
         return run_grants()
+    if args.only == "certificates":
+        return run_certificates()
     use_wrk = bool(shutil.which("wrk")) and not args.python
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks below
     workdir = Path(tempfile.mkdtemp(prefix="yichuang-bench-"))
@@ -460,6 +474,8 @@ def main(argv=None) -> int:
                 raise BenchError(f"judging: {exc}") from exc
         if not args.no_grants and args.only == "all" and run_grants() == 2:
             return 2
+        if not args.no_certificates and args.only == "all":
+            run_certificates()
         return code
     except BenchError as exc:
         print(f"\nBENCHMARK FAILED: {exc}", file=sys.stderr)

@@ -5,6 +5,7 @@ fetched while rendering; a CJK font must be installed, or PdfFontError says so i
 """
 from __future__ import annotations
 
+import functools
 import io
 import mimetypes
 import os
@@ -44,8 +45,14 @@ def cjk_font_families() -> list[str]:
 
 
 def check_cjk_font() -> None:
-    if not cjk_font_families():
+    if not _has_cjk_font(os.environ.get("FONTCONFIG_FILE")):
         raise PdfFontError(FONT_MESSAGE)
+
+
+@functools.lru_cache(maxsize=8)
+def _has_cjk_font(fontconfig_file: str | None) -> bool:
+    """Asked of fontconfig once per process and set-up, not per PDF (a subprocess each time)."""
+    return bool(cjk_font_families())
 
 
 def static_path_for(url: str) -> Path:

@@ -11,6 +11,7 @@ ever dropped.
 """
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import tempfile
@@ -107,7 +108,18 @@ def font_folder() -> Path:
 
 
 def certificate_fonts() -> CertificateFonts:
-    """The cut faces, made on first use (about a minute); PdfFontError when no source family is installed."""
+    """The cut faces, made on first use (about two minutes); PdfFontError when no source family is
+    installed. Looked up once per process and fontconfig set-up (asking fontconfig costs a
+    subprocess per face, more than laying out the certificate's text)."""
+    fonts = _lookup(os.environ.get("FONTCONFIG_FILE"), str(font_folder()))
+    if not all(path.is_file() for path in fonts.files.values()):  # the folder was emptied meanwhile
+        _lookup.cache_clear()
+        fonts = _lookup(os.environ.get("FONTCONFIG_FILE"), str(font_folder()))
+    return fonts
+
+
+@functools.lru_cache(maxsize=8)
+def _lookup(fontconfig_file: str | None, folder: str) -> CertificateFonts:
     for family in SOURCE_FAMILIES:
         faces = {weight: source_face(family, style) for weight, style in WEIGHTS.items()}
         if not all(faces.values()):
@@ -116,7 +128,7 @@ def certificate_fonts() -> CertificateFonts:
         files = {}
         for part in PARTS:
             for weight, (path, index) in faces.items():
-                target = font_folder() / f"{slug}-{part}-{weight}-v{VERSION}.otf"
+                target = Path(folder) / f"{slug}-{part}-{weight}-v{VERSION}.otf"
                 if not target.is_file():
                     _cut(path, index, part, target)
                 files[part, weight] = target

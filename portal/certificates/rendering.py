@@ -6,6 +6,7 @@ One PDF of many certificates (a batch's print file) embeds each face once.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import date
 
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from ..links import absolute_url
 from ..pdf import check_cjk_font, render_html
-from .fonts import CertificateFonts, certificate_fonts, part_family
+from .fonts import CertificateFonts, certificate_fonts, characters, part_family
 from .text import chinese_date, render_text
 
 
@@ -62,14 +63,32 @@ def page_context(values: dict, serial: str) -> dict:
 def _font_faces() -> tuple[CertificateFonts, list[dict]]:
     check_cjk_font()
     fonts = certificate_fonts()
-    faces = [{"family": part_family(part), "weight": 700 if weight == "bold" else 400, "url": path.resolve().as_uri(),
-              "path": path} for (part, weight), path in fonts.files.items()]
+    faces = [{"family": part_family(part), "part": part, "weight": 700 if weight == "bold" else 400,
+              "url": path.resolve().as_uri(), "path": path} for (part, weight), path in fonts.files.items()]
     return fonts, faces
+
+
+@functools.lru_cache(maxsize=1)
+def _common() -> frozenset[int]:
+    return frozenset(characters("common"))
+
+
+def _needs_extended(pages: list[dict]) -> bool:
+    """Whether any printed character lies outside the common part (the template's own text is in it)."""
+    common = _common()
+    for page in pages:
+        text = "".join([page["title"], str(page["paragraphs"]), page["closing"], page["signature_line"], page["issue_date"],
+                        *page["issuers"], page["url"]])
+        if any(ord(char) not in common for char in text):
+            return True
+    return False
 
 
 def render_pages(pages: list[dict], *, title: str, author: str, subject: str) -> bytes:
     """One PDF of the given pages (page_context dicts)."""
     fonts, faces = _font_faces()
+    if not _needs_extended(pages):  # every face declared is loaded: leave out the part no page uses
+        faces = [face for face in faces if face["part"] != "extended"]
     with force_locale("zh_CN"):
         html = render_template("certificates/pdf.html", pages=pages, faces=faces, font_stack=fonts.font_stack(),
                                pdf_title=title, pdf_author=author, pdf_subject=subject)

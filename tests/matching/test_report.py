@@ -301,7 +301,7 @@ def test_only_the_sessions_committee_reads_its_report(built, client, login_as):
 def test_without_a_chinese_font_the_pdf_is_a_clear_503(built, client, login_as, monkeypatch):
     from portal import pdf
 
-    monkeypatch.setattr(pdf, "cjk_font_families", lambda: [])
+    monkeypatch.setattr(pdf, "_has_cjk_font", lambda fontconfig_file: False)
     login_as(built["committee"])
     response = client.get(f"/matching/sessions/{built['session'].id}/report.pdf")
     assert response.status_code == 503 and "没有可用的中文字体" in response.get_data(as_text=True)
