@@ -1,7 +1,7 @@
 """Column types shared by every domain: UTC timestamps and money."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,11 @@ def Money(**kw) -> sa.Numeric:  # noqa: N802 - reads like a type
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_today() -> date:
+    """Today in China (the day deadlines, reports and certificates are dated by)."""
+    return utcnow().astimezone(SHANGHAI).date()
 
 
 def to_local(value: datetime | None) -> datetime | None:

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..locks import lock_row
 from ..matching.models import MatchingSession
-from ..types import SHANGHAI, utcnow
+from ..types import local_today, utcnow
 from .models import (
     KIND_LABELS,
     Certificate,
@@ -92,10 +92,6 @@ def design_for(scope: Scope, kind: CertificateKind) -> CertificateDesign:
         design = CertificateDesign(committee_id=scope.committee_id, call=scope.call, session=scope.session, kind=kind,
                                    title=title, body=body, closing=closing, issuers=default_issuers(scope))
     return design
-
-
-def local_today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def frozen_values(design: CertificateDesign, recipient: Recipient, issue_date: date) -> dict:

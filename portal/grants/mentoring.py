@@ -30,7 +30,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..links import absolute_url
 from ..parsing import FieldErrors, clean_text, parse_choice, parse_day
-from ..types import to_local, utcnow
+from ..types import local_today, utcnow
 from .models import Grant, GrantStatus
 from .permissions import can_manage_grant, is_recipient
 from .report_models import CheckIn, CheckInForm, GrantMentor, GrantReport, ReportStatus
@@ -41,10 +41,6 @@ NOTES_MAX = 5000
 NEXT_STEPS_MAX = 2000
 # A project that has ended takes no new mentors and no new check-ins.
 CLOSED_STATUSES = (GrantStatus.COMPLETED, GrantStatus.TERMINATED)
-
-
-def local_today() -> date:
-    return to_local(utcnow()).date()
 
 
 def _require_manager(actor: User | None, grant: Grant) -> None:

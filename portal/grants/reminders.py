@@ -21,7 +21,7 @@ from ..accounts.notifications import notify_users
 from ..audit import record
 from ..extensions import db
 from ..links import absolute_url
-from ..types import SHANGHAI, utcnow
+from ..types import local_today, utcnow
 from .models import Grant, GrantStatus
 from .report_models import Evaluation, EvaluationConclusion, GrantReport, ReportStatus
 
@@ -40,10 +40,6 @@ class Sent:
     def __str__(self) -> str:
         return (f"grants-remind: {self.due} report(s) due within 7 days, {self.overdue} overdue, "
                 f"{self.rectify} rectification deadline(s) — reminders sent")
-
-
-def local_today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def _members(org) -> list[User]:
