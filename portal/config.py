@@ -63,6 +63,9 @@ def load_config(instance_path: str) -> dict:
         # (portal/links.py). A path prefix is allowed: https://gongyi.example.cn/yichuang
         "PORTAL_URL": env.get("PORTAL_URL") or DEFAULT_PORTAL_URL,
         "PAGE_SIZE": 20,
+        # Certificates: the cut fonts' folder and the credentials' signing key (None: in the instance folder).
+        "CERTIFICATE_FONT_FOLDER": env.get("CERTIFICATE_FONT_FOLDER") or None,
+        "CERTIFICATE_SIGNING_KEY_FILE": env.get("CERTIFICATE_SIGNING_KEY_FILE") or None,
         "GIVING360_PREFIX": env.get("GIVING360_PREFIX") or "yichuang",  # grant ids 360G-<prefix>-<reference>
         # Anonymous public pages are cached this many seconds (0 = off); see portal/page_cache.py.
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS") or 10),
